@@ -1,0 +1,84 @@
+"""Resident ID numbers (居民身份证号码, GB 11643-1999).
+
+18 characters: a 6-digit region code, the birth date as YYYYMMDD, a 3-digit sequence whose last
+digit is odd for men and even for women, and a MOD 11-2 check character (0-9 or X).
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .text import halfwidth
+
+_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_CHECK_CHARS = "10X98765432"
+
+
+def normalise(value: str) -> str:
+    """Full-width digits to ASCII, spaces removed, a trailing x upper-cased."""
+    return "".join(halfwidth(value).split()).upper()
+
+
+def check_char(first17: str) -> str:
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def birth_date(number: str) -> date:
+    return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def gender(number: str) -> str:
+    """'M' or 'F', from the 17th digit."""
+    return "M" if int(number[16]) % 2 else "F"
+
+
+def validate(number: str) -> None:
+    """Raise ValidationError, saying what is wrong, unless `number` is a valid normalised ID."""
+    if len(number) != 18:
+        raise ValidationError(
+            _("An ID number has 18 characters; %(number)s has %(count)d."),
+            code="id_length",
+            params={"number": number, "count": len(number)},
+        )
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValidationError(
+            _("An ID number is 17 digits followed by a digit or X: %(number)s is not."),
+            code="id_characters",
+            params={"number": number},
+        )
+    try:
+        born = birth_date(number)
+    except ValueError:
+        born = None
+    if born is None or not date(1900, 1, 1) <= born <= date.today():
+        raise ValidationError(
+            _("Digits 7 to 14 of the ID number %(number)s are not a valid birth date."),
+            code="id_birth_date",
+            params={"number": number},
+        )
+    expected = check_char(number[:17])
+    if number[17] != expected:
+        raise ValidationError(
+            _(
+                "The ID number %(number)s fails its check: the last character should be "
+                "%(expected)s. Please check it for a typing error."
+            ),
+            code="id_check",
+            params={"number": number, "expected": expected},
+        )
+
+
+def is_valid(number: str) -> bool:
+    try:
+        validate(number)
+    except ValidationError:
+        return False
+    return True
+
+
+def mask(number: str | None) -> str:
+    """370212********3792: region and last four only, for lists and exports."""
+    if not number:
+        return ""
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]

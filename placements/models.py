@@ -1,0 +1,277 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import Batch, Cadre
+from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
+from cohorts.text import halfwidth, squeeze
+
+from . import ranks
+
+
+def host_unit_key(name: str) -> str:
+    """The form two spellings of one unit share: 华润（集团） and 华润 (集团) match."""
+    return re.sub(r"\s+", "", halfwidth(name)).casefold()
+
+
+class HostUnitQuerySet(models.QuerySet):
+    def with_counts(self):
+        return self.annotate(placement_count=Count("placements"))
+
+
+class HostUnit(models.Model):
+    class Kind(models.TextChoices):
+        PRIVATE = "private", _("Private enterprise")
+        STATE_OWNED = "state_owned", _("State-owned enterprise")
+        FOREIGN = "foreign", _("Foreign-funded enterprise")
+        FINANCIAL = "financial", _("Financial institution")
+        INVESTMENT = "investment", _("Investment institution")
+        INTERMEDIARY = "intermediary", _("Intermediary organisation")
+        EXCHANGE = "exchange", _("Exchange / market infrastructure")
+        ASSOCIATION = "association", _("Industry association / chamber of commerce")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_key = models.CharField(
+        _("matching key"),
+        max_length=100,
+        unique=True,
+        editable=False,
+        help_text=_("The name without spaces and with half-width brackets, so variants match."),
+    )
+    city = models.CharField(_("city"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, blank=True)
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = HostUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("host unit")
+        verbose_name_plural = _("host units")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="host_unit_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def normalise(self):
+        self.name = squeeze(self.name)
+        self.name_key = host_unit_key(self.name)
+
+    def clean_fields(self, exclude=None):
+        self.normalise()
+        super().clean_fields(exclude)
+
+    def clean(self):
+        twin = HostUnit.objects.filter(name_key=self.name_key).exclude(pk=self.pk).first()
+        if twin:
+            message = _(
+                "This is the same unit as the existing host unit %(name)s, written differently."
+            )
+            raise ValidationError(
+                {"name": ValidationError(message, code="duplicate", params={"name": twin.name})}
+            )
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def with_term(self):
+        """Annotate each placement's effective term (its own dates, else its batch's)."""
+        return self.annotate(
+            batch_term_end=term_end_expression("batch__start_date", "batch__term_days"),
+            term_start=Coalesce("start_date", "batch__start_date"),
+            term_end=Coalesce("end_date", F("batch_term_end")),
+        )
+
+    def with_term_status(self, status: str, on=None):
+        return self.with_term().filter(term_status_q(status, "term_start", "term_end", on))
+
+
+class Placement(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CHECKED_IN = "checked_in", _("Remote check-in done")
+        ON_SITE = "on_site", _("On site")
+        COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Category(models.TextChoices):
+        PARTY_GOVERNMENT = "party_government", _("Party, government and mass organisations")
+        PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+        STATE_ENTERPRISE = "state_enterprise", _("State-owned enterprise")
+        FUNCTIONAL_ZONE = "functional_zone", _("Functional zone")
+        DISTRICT = "district", _("District or county-level city")
+        TOWN = "town", _("Town or sub-district")
+        CENTRAL_UNIT = "central_unit", _("Central unit stationed in Qingdao")
+        PRIVATE_ENTREPRENEUR = "private_entrepreneur", _("Private entrepreneur")
+
+    cadre = models.ForeignKey(
+        Cadre, on_delete=models.PROTECT, related_name="placements", verbose_name=_("cadre")
+    )
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="placements", verbose_name=_("batch")
+    )
+    # What the roster said about the cadre at the time of this batch.
+    home_unit = models.CharField(_("home unit"), max_length=100, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    rank = models.CharField(
+        _("rank"),
+        max_length=20,
+        choices=ranks.Rank,
+        default=ranks.Rank.OTHER,
+        blank=True,
+        help_text=_("Leave empty when only the tier is known."),
+    )
+    rank_tier = models.CharField(
+        _("rank tier"),
+        max_length=20,
+        choices=ranks.Tier,
+        default=ranks.Tier.NONE,
+        help_text=_("Follows the rank; set it by hand only when the rank is empty."),
+    )
+    category = models.CharField(_("category"), max_length=30, choices=Category, blank=True)
+    district = models.CharField(_("district"), max_length=20, blank=True)
+    group = models.CharField(_("group"), max_length=30, blank=True)
+    # The placement itself.
+    host_unit = models.ForeignKey(
+        "HostUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("host unit"),
+        help_text=_("Empty while the cadre is not yet placed."),
+    )
+    role = models.CharField(_("role"), max_length=50, blank=True)
+    department = models.CharField(_("host department"), max_length=100, blank=True)
+    mentor = models.CharField(_("mentor"), max_length=50, blank=True)
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("Empty: the batch's first day.")
+    )
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, help_text=_("Empty: the batch's last day.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["batch__programme__code", "batch__number", "cadre__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "batch"], name="placement_one_per_batch"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(start_date__lte=F("end_date")),
+                name="placement_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=ranks.consistency_q("rank", "rank_tier"), name="placement_rank_tier"
+            ),
+        ]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self):
+        return f"{self.cadre} · {self.batch}"
+
+    def term_within(self, batch_term: Term) -> Term:
+        return Term(self.start_date or batch_term.start, self.end_date or batch_term.end)
+
+    @property
+    def term(self) -> Term:
+        return self.term_within(self.batch.term)
+
+    @property
+    def term_status(self) -> TermStatus:
+        return self.term.status()
+
+    def normalise(self):
+        for field in ("home_unit", "position", "district", "group", "role", "department"):
+            setattr(self, field, squeeze(getattr(self, field)))
+        if self.rank:
+            self.rank_tier = ranks.tier_of(self.rank)
+        elif self.rank_tier == ranks.Tier.NONE:
+            self.rank = ranks.Rank.OTHER
+        if self.batch_id:
+            # Dates equal to the batch's term are not stored, so moving the batch moves them.
+            batch_term = self.batch.term
+            if self.start_date == batch_term.start:
+                self.start_date = None
+            if self.end_date == batch_term.end:
+                self.end_date = None
+
+    def clean_fields(self, exclude=None):
+        if self.batch_id:
+            self.normalise()
+        super().clean_fields(exclude)
+
+    def clean(self):
+        if not self.batch_id:
+            return
+        self._check_dates_inside_batch_term()
+        if self.cadre_id:
+            self._check_no_overlap()
+
+    def _check_dates_inside_batch_term(self):
+        batch_term = self.batch.term
+        if (self.start_date or self.end_date) and batch_term.start is None:
+            raise ValidationError(
+                _("The batch has no start date yet, so the placement cannot have its own dates."),
+                code="batch_unscheduled",
+            )
+        term = self.term_within(batch_term)
+        if term.start and term.end and term.start > term.end:
+            raise ValidationError(
+                {"end_date": _("The end date comes before the start date.")}, code="dates_order"
+            )
+        if not batch_term.contains(term):
+            raise ValidationError(
+                _("The dates must lie inside the batch's term, %(start)s to %(end)s."),
+                code="outside_term",
+                params={"start": batch_term.start, "end": batch_term.end},
+            )
+
+    def _check_no_overlap(self):
+        term = self.term
+        others = (
+            Placement.objects.filter(cadre_id=self.cadre_id)
+            .exclude(pk=self.pk)
+            .exclude(batch_id=self.batch_id)
+            .select_related("batch__programme")
+        )
+        for other in others:
+            if term.overlaps(other.term):
+                raise ValidationError(
+                    _(
+                        "%(cadre)s is already in %(batch)s from %(start)s to %(end)s, "
+                        "which overlaps this term."
+                    ),
+                    code="overlapping_terms",
+                    params={
+                        "cadre": self.cadre.name,
+                        "batch": other.batch,
+                        "start": other.term.start,
+                        "end": other.term.end,
+                    },
+                )
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        super().save(*args, **kwargs)

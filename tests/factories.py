@@ -1,0 +1,67 @@
+"""Factories for the domain model: valid objects by default, with valid ID numbers."""
+
+import datetime
+
+import factory
+
+from cohorts import idnumbers
+from cohorts.models import Batch, Cadre, Programme
+from placements.models import HostUnit, Placement
+
+
+def make_id_number(born=datetime.date(1985, 3, 12), male=True, region="370212", serial=1) -> str:
+    """A valid 18-character ID number for the given birth date and gender."""
+    sequence = f"{serial % 100:02d}{2 * (serial % 5) + (1 if male else 0)}"
+    first17 = f"{region}{born:%Y%m%d}{sequence}"
+    return first17 + idnumbers.check_char(first17)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+        django_get_or_create = ("code",)
+
+    code = "SZ"
+    name = "赴深圳体悟实训"
+    city = "深圳"
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Batch
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    start_date = datetime.date(2020, 4, 15)
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cadre
+
+    name = factory.Sequence(lambda n: f"张{'伟芳娜敏静丽强磊军洋'[n % 10]}{n}")
+    id_number = factory.Sequence(
+        lambda n: make_id_number(datetime.date(1980, 1, 1) + datetime.timedelta(days=n), serial=n)
+    )
+
+
+class HostUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HostUnit
+
+    name = factory.Sequence(lambda n: f"深圳实训单位{n}有限公司")
+    city = "深圳"
+    kind = HostUnit.Kind.PRIVATE
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Placement
+
+    cadre = factory.SubFactory(CadreFactory)
+    batch = factory.SubFactory(BatchFactory)
+    home_unit = "市委办公厅"
+    position = "副处长"
+    rank = "division_deputy"
+    host_unit = factory.SubFactory(HostUnitFactory)
+    role = "研究员"
