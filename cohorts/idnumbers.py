@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .terms import today
 from .text import halfwidth
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -51,7 +52,7 @@ def validate(number: str) -> None:
         born = birth_date(number)
     except ValueError:
         born = None
-    if born is None or not date(1900, 1, 1) <= born <= date.today():
+    if born is None or not date(1900, 1, 1) <= born <= today():
         raise ValidationError(
             _("Digits 7 to 14 of the ID number %(number)s are not a valid birth date."),
             code="id_birth_date",

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .text import halfwidth
 
-MOBILE = re.compile(r"1\d{10}")
-LANDLINE = re.compile(r"0\d{2,3}-\d{7,8}(-\d{1,6})?")
+MOBILE = re.compile(r"1[0-9]{10}")
+LANDLINE = re.compile(r"0[0-9]{2,3}-[0-9]{7,8}(-[0-9]{1,6})?")
 
 
 def normalise(value: str) -> str:
@@ -21,6 +21,10 @@ def normalise(value: str) -> str:
         return compact
     # Landline: area code, number and optional extension, joined by hyphens.
     parts = [p for p in re.split(r"[\s\-()（）]+", value) if p]
+    if len(parts) == 1 and re.fullmatch(r"0[0-9]{9,11}", compact):
+        # Written without a separator: 010 and 02x are the only 3-digit area codes.
+        split = 3 if compact[1] in "12" else 4
+        parts = [compact[:split], compact[split:]]
     return "-".join(parts)
 
 

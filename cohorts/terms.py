@@ -69,9 +69,12 @@ class Term:
         return round(100 * self.day_number(on) / self.days)
 
     def contains(self, other: "Term") -> bool:
-        if self.start is None or other.start is None:
+        """Whether `other` lies inside this term; a term without dates holds only one without."""
+        if other.start is None and other.end is None:
             return True
-        return self.start <= other.start and other.end <= self.end
+        if self.start is None:
+            return False
+        return self.start <= (other.start or self.start) and (other.end or self.end) <= self.end
 
     def overlaps(self, other: "Term") -> bool:
         if None in (self.start, self.end, other.start, other.end):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cohorts.models import Batch, Cadre
 from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
@@ -104,7 +105,7 @@ class Placement(models.Model):
         PENDING = "pending", _("Pending")
         CHECKED_IN = "checked_in", _("Remote check-in done")
         ON_SITE = "on_site", _("On site")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("placement status", "Completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Category(models.TextChoices):
@@ -205,10 +206,13 @@ class Placement(models.Model):
     def normalise(self):
         for field in ("home_unit", "position", "district", "group", "role", "department"):
             setattr(self, field, squeeze(getattr(self, field)))
-        if self.rank:
+        if self.rank in ranks.Rank.values:
             self.rank_tier = ranks.tier_of(self.rank)
-        elif self.rank_tier == ranks.Tier.NONE:
+        elif not self.rank and self.rank_tier == ranks.Tier.NONE:
             self.rank = ranks.Rank.OTHER
+        elif not self.rank and self.rank_tier == ranks.Tier.STAFF:
+            self.rank = ranks.Rank.STAFF  # the staff tier holds one rank
+        # An unknown rank is left for clean_fields to report as an invalid choice.
         if self.batch_id:
             # Dates equal to the batch's term are not stored, so moving the batch moves them.
             batch_term = self.batch.term

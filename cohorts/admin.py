@@ -1,0 +1,217 @@
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from placements.models import Placement
+
+from .admin_filters import GenerationFilter, TermStatusFilter
+from .models import Batch, Cadre, Programme
+from .terms import Term
+
+
+def term_progress(term: Term):
+    """A progress bar with 第N天，共100天 (or the term's status) beside it."""
+    return format_html(
+        '<span class="term-progress"><progress max="100" value="{}"></progress> {}</span>',
+        term.progress_percent(),
+        term.describe(),
+    )
+
+
+def term_summary(term: Term):
+    """The term's dates and progress, for change pages."""
+    if term.start is None:
+        return _("Not scheduled")
+    return format_html("{} – {}　{}", term.start, term.end, term_progress(term))
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "city", "kind", "batch_count", "cadre_count"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "city"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                batch_count=Count("batches", distinct=True),
+                cadre_count=Count("batches__placements", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("batches"), ordering="batch_count")
+    def batch_count(self, obj):
+        return obj.batch_count
+
+    @admin.display(description=_("cadres"), ordering="cadre_count")
+    def cadre_count(self, obj):
+        return obj.cadre_count
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "code",
+        "start_date",
+        "end_date",
+        "progress",
+        "status",
+        "headcount",
+        "host_unit_count",
+        "postponed",
+    ]
+    list_display_links = ["__str__", "code"]
+    list_filter = ["programme", TermStatusFilter, "postponed"]
+    list_select_related = ["programme"]
+    search_fields = ["programme__code", "programme__name", "programme__city", "notes"]
+    autocomplete_fields = ["programme"]
+    readonly_fields = ["term_summary", "placements_overview"]
+    fieldsets = [
+        (None, {"fields": ["programme", "number", "start_date", "term_days", "term_summary"]}),
+        (_("Planning"), {"fields": ["planned_size", "postponed", "postponement_reason", "notes"]}),
+        (_("Placements"), {"fields": ["placements_overview"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    def get_search_results(self, request, queryset, search_term):
+        # Staff type a batch by its code (SZ-3), as rosters and the autocomplete widget do.
+        code, _sep, number = search_term.strip().upper().partition("-")
+        if code and number.isdigit():
+            return queryset.filter(programme__code=code, number=int(number)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description=_("end date"))
+    def end_date(self, obj):
+        return obj.term.end
+
+    @admin.display(description=_("term"))
+    def progress(self, obj):
+        return term_progress(obj.term)
+
+    @admin.display(description=_("term status"))
+    def status(self, obj):
+        return obj.term_status.label
+
+    @admin.display(description=_("head count"), ordering="headcount")
+    def headcount(self, obj):
+        return obj.headcount
+
+    @admin.display(description=_("host units"), ordering="host_unit_count")
+    def host_unit_count(self, obj):
+        return obj.host_unit_count
+
+    @admin.display(description=_("term"))
+    def term_summary(self, obj):
+        return term_summary(obj.term) if obj.pk else "-"
+
+    @admin.display(description=_("placements"))
+    def placements_overview(self, obj):
+        """A read-only table of the batch's placements; editing happens in the placement list."""
+        if not obj.pk:
+            return "-"
+        placements = obj.placements.select_related("cadre", "host_unit").order_by(
+            "group", "cadre__name"
+        )
+        url = reverse("admin:placements_placement_changelist") + f"?batch__id__exact={obj.pk}"
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td></tr>",
+            (
+                (
+                    reverse("admin:placements_placement_change", args=[p.pk]),
+                    p.cadre.name,
+                    p.group,
+                    p.home_unit,
+                    p.host_unit or "—",
+                    p.role,
+                    p.get_status_display(),
+                )
+                for p in placements
+            ),
+        )
+        return format_html(
+            '<p><a class="button" href="{}">{}</a></p>'
+            '<div class="placements-overview"><table>'
+            "<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "</tr></thead><tbody>{}</tbody></table></div>",
+            url,
+            _("Edit these placements in the placement list (%(count)d)") % {"count": obj.headcount},
+            Cadre._meta.verbose_name,
+            Placement._meta.get_field("group").verbose_name,
+            Placement._meta.get_field("home_unit").verbose_name,
+            Placement._meta.get_field("host_unit").verbose_name,
+            Placement._meta.get_field("role").verbose_name,
+            Placement._meta.get_field("status").verbose_name,
+            rows,
+        )
+
+
+class PlacementInline(admin.StackedInline):
+    model = Placement
+    extra = 0
+    autocomplete_fields = ["batch", "host_unit"]
+    fields = [
+        ("batch", "status"),
+        ("home_unit", "position"),
+        ("rank", "rank_tier", "category"),
+        ("district", "group"),
+        ("host_unit", "role"),
+        ("department", "mentor"),
+        ("start_date", "end_date"),
+        "notes",
+    ]
+
+
+@admin.register(Cadre)
+class CadreAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "gender",
+        "birth_date",
+        "generation",
+        "masked_id_number",
+        "phone",
+        "political_status",
+        "batches",
+    ]
+    list_filter = [GenerationFilter, "gender", "political_status", "placements__batch__programme"]
+    search_fields = ["name", "id_number", "placements__home_unit"]
+    inlines = [PlacementInline]
+    fieldsets = [
+        (None, {"fields": ["name", "id_number", ("gender", "birth_date"), "phone"]}),
+        (_("Background"), {"fields": [("ethnicity", "political_status", "education"), "notes"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "placements",
+                    queryset=Placement.objects.select_related("batch__programme").order_by(
+                        "batch__start_date"
+                    ),
+                )
+            )
+        )
+
+    @admin.display(description=_("generation"), ordering="birth_date")
+    def generation(self, obj):
+        return obj.generation
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return obj.masked_id_number
+
+    @admin.display(description=_("batches"))
+    def batches(self, obj):
+        return "、".join(str(p.batch) for p in obj.placements.all())

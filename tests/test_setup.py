@@ -1,0 +1,52 @@
+"""What `make run` relies on: the demo superuser, and settings that refuse unsafe production."""
+
+import io
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cadreprog.settings import BASE_DIR
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_admin_created_with_password_from_environment(monkeypatch):
+    monkeypatch.setenv("DEMO_ADMIN_PASSWORD", "s3cret-pass")
+    call_command("ensure_demo_admin", stdout=io.StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password("s3cret-pass")
+
+
+def test_demo_admin_password_generated_and_printed_once(monkeypatch, capsys):
+    monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
+    call_command("ensure_demo_admin")
+    password = capsys.readouterr().out.split("password: ")[1].split()[0]
+    assert get_user_model().objects.get(username="admin").check_password(password)
+
+    call_command("ensure_demo_admin")
+    assert "password:" not in capsys.readouterr().out
+
+
+def run_settings(**env):
+    environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    environ.update(env, DJANGO_SETTINGS_MODULE="cadreprog.settings")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=environ, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_settings()
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "debug"), [("1", "True"), ("true", "True"), ("0", "False")])
+def test_debug_is_read_from_the_environment(value, debug):
+    result = run_settings(DEBUG=value, SECRET_KEY="x" * 60)
+    assert result.stdout.strip() == debug
