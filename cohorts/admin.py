@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,9 @@ def term_summary(term: Term):
     """The term's dates and progress, for change pages."""
     if term.start is None:
         return _("Not scheduled")
-    return format_html("{} – {}　{}", term.start, term.end, term_progress(term))
+    return format_html(
+        "{} – {}　{}", date_format(term.start), date_format(term.end), term_progress(term)
+    )
 
 
 @admin.register(Programme)
@@ -56,16 +59,15 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class BatchAdmin(admin.ModelAdmin):
     list_display = [
         "__str__",
-        "code",
+        "batch_code",
         "start_date",
         "end_date",
         "progress",
-        "status",
         "headcount",
         "host_unit_count",
         "postponed",
     ]
-    list_display_links = ["__str__", "code"]
+    list_display_links = ["__str__", "batch_code"]
     list_filter = ["programme", TermStatusFilter, "postponed"]
     list_select_related = ["programme"]
     search_fields = ["programme__code", "programme__name", "programme__city", "notes"]
@@ -95,9 +97,9 @@ class BatchAdmin(admin.ModelAdmin):
     def progress(self, obj):
         return term_progress(obj.term)
 
-    @admin.display(description=_("term status"))
-    def status(self, obj):
-        return obj.term_status.label
+    @admin.display(description=_("batch code"), ordering="programme__code")
+    def batch_code(self, obj):
+        return obj.code
 
     @admin.display(description=_("head count"), ordering="headcount")
     def headcount(self, obj):
