@@ -214,7 +214,7 @@ def test_second_run_changes_nothing():
     before = snapshot()
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
-    assert "already present" in out.getvalue()
+    assert "演示数据已存在" in out.getvalue()
     assert snapshot() == before
 
 
