@@ -196,6 +196,12 @@ def test_admin_is_titled_in_chinese(staff_client):
     assert "实训干部管理" in content
 
 
+def test_admin_index_lists_programmes_before_placements(staff_client):
+    apps = staff_client.get(reverse("admin:index")).context["app_list"]
+    assert [a["app_label"] for a in apps] == ["cohorts", "placements", "auth"]
+    assert [m["object_name"] for m in apps[0]["models"]] == ["Programme", "Batch", "Cadre"]
+
+
 def test_english_is_available(staff_client):
     staff_client.post(reverse("set_language"), {"language": "en", "next": "/admin/"})
     content = staff_client.get(reverse("admin:index")).content.decode()
