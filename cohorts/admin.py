@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import Placement
@@ -83,10 +86,9 @@ class BatchAdmin(admin.ModelAdmin):
         return super().get_queryset(request).with_counts()
 
     def get_search_results(self, request, queryset, search_term):
-        # Staff type a batch by its code (SZ-3), as rosters and the autocomplete widget do.
-        code, _sep, number = search_term.strip().upper().partition("-")
-        if code and number.isdigit():
-            return queryset.filter(programme__code=code, number=int(number)), False
+        # Staff type a batch by its code (SZ-3), in the search box and the autocomplete widget.
+        if Batch.parse_code(search_term):
+            return queryset.by_code(search_term), False
         return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description=_("end date"))
@@ -156,8 +158,32 @@ class BatchAdmin(admin.ModelAdmin):
         )
 
 
+class PlacementInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Two new rows of one cadre are saved together: each must not overlap the others."""
+        super().clean()
+        placements = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.errors and not self._should_delete_form(form)
+        ]
+        for placement in placements:
+            placement.cadre = self.instance  # the cadre may be new, not yet saved
+        for i, placement in enumerate(placements):
+            other = placement.overlapping(placements[i + 1 :])
+            if other:
+                raise placement.overlap_error(other)
+
+    def get_unique_error_message(self, unique_check):
+        fields = [str(self.model._meta.get_field(name).verbose_name) for name in unique_check]
+        return _("Please correct the duplicate data for %(field)s.") % {
+            "field": get_text_list(fields, _("and"))
+        }
+
+
 class PlacementInline(admin.StackedInline):
     model = Placement
+    formset = PlacementInlineFormSet
     extra = 0
     autocomplete_fields = ["batch", "host_unit"]
     fields = [
@@ -172,8 +198,30 @@ class PlacementInline(admin.StackedInline):
     ]
 
 
+class CadreForm(forms.ModelForm):
+    # Longer than the 18 stored characters: pasted numbers carry spaces the model removes.
+    id_number = forms.CharField(
+        label=Cadre._meta.get_field("id_number").verbose_name, max_length=30, required=False
+    )
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "name",
+            "id_number",
+            "gender",
+            "birth_date",
+            "phone",
+            "ethnicity",
+            "political_status",
+            "education",
+            "notes",
+        ]
+
+
 @admin.register(Cadre)
 class CadreAdmin(admin.ModelAdmin):
+    form = CadreForm
     list_display = [
         "name",
         "gender",

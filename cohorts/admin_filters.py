@@ -31,7 +31,7 @@ class GenerationFilter(admin.SimpleListFilter):
     birth_date_field = "birth_date"
 
     def lookups(self, request, model_admin):
-        return [(label, label) for _year, label in GENERATIONS]
+        return [(label, label) for label in GENERATIONS]
 
     def queryset(self, request, queryset):
         if self.value() in dict(self.lookups(request, None)):

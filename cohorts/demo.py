@@ -17,6 +17,7 @@ from placements.ranks import TIER_OF_RANK, Rank, Tier
 
 from . import idnumbers
 from .models import Batch, Cadre, Programme
+from .terms import DEFAULT_TERM_DAYS
 
 SEED = 20190520  # the first departure; any fixed number would do
 
@@ -62,9 +63,9 @@ SH_5 = "10月17日从青岛胶东国际机场出发，81名干部赴50家实训�
 COVID = "原定春节后出发，因新冠肺炎疫情推迟至4月15日"
 
 BATCH_PLANS = [
-    BatchPlan("SZ", 1, date(2019, 5, 20), 150, 66, SZ_1 + SZ_1_2),
+    BatchPlan("SZ", 1, date(2019, 5, 20), 154, 66, SZ_1 + SZ_1_2),
     # Back by mid-January 2020: "three months" before batch 3 set out, as article 000 says.
-    BatchPlan("SZ", 2, date(2019, 10, 8), 157, 72, EXAMPLE_DATE + SZ_1_2),
+    BatchPlan("SZ", 2, date(2019, 10, 8), 153, 72, EXAMPLE_DATE + SZ_1_2),
     BatchPlan("SZ", 3, date(2020, 4, 15), 150, 79, SZ_3,
               postponed=True, postponement_reason=COVID, district_group="即墨区"),
     BatchPlan("SZ", 4, date(2020, 8, 3), 150, 76, EXAMPLE_DATE + SZ_4),
@@ -76,7 +77,6 @@ BATCH_PLANS = [
     BatchPlan("SH", 5, date(2021, 10, 17), 81, 50, SH_5),
 ]  # fmt: skip
 
-TERM_DAYS = 100
 DISTRICT_GROUP_SIZE = 10
 GROUP_SIZE = 20  # large batches split into groups of about this many
 SECRETARY = "临时党支部书记"
@@ -432,7 +432,7 @@ class _Builder:
                 programme=programme,
                 number=plan.number,
                 start_date=plan.start_date,
-                term_days=TERM_DAYS,
+                term_days=DEFAULT_TERM_DAYS,
                 planned_size=plan.size,
                 postponed=plan.postponed,
                 postponement_reason=plan.postponement_reason,

@@ -1,15 +1,32 @@
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
-from django.db.models import Count, Q
-from django.db.models.functions import Length
+from django.db.models import Count, F, Q
+from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from . import idnumbers, phones
-from .terms import Term, TermStatus, term_end_expression, term_status_q
+from .terms import (
+    DEFAULT_TERM_DAYS,
+    MAX_TERM_DAYS,
+    Term,
+    TermStatus,
+    term_end_expression,
+    term_status_q,
+)
 from .text import normalise_name, squeeze
+
+BATCH_CODE = re.compile(r"([A-Z][A-Z0-9]*)-([0-9]+)", re.ASCII)
+# The programme began in 2019; the range keeps a typing slip from reaching year 9999.
+FIRST_START, LAST_START = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class Programme(models.Model):
@@ -22,6 +39,12 @@ class Programme(models.Model):
         max_length=10,
         unique=True,
         help_text=_("Short upper-case code used in batch codes, e.g. SZ or SH."),
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]*$",
+                _("Use upper-case letters and digits, starting with a letter, e.g. SZ."),
+            )
+        ],
     )
     name = models.CharField(_("name"), max_length=100)
     city = models.CharField(_("city"), max_length=50)
@@ -34,15 +57,22 @@ class Programme(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z][A-Z0-9]*$"), name="programme_code_upper"
+                # Plain SQL, not REGEXP, so that any SQLite client can write to the file.
+                condition=Q(Exact(F("code"), Upper("code"))) & ~Q(code="") & ~Q(code__contains="-"),
+                name="programme_code_upper",
+                violation_error_message=_(
+                    "Use upper-case letters and digits, starting with a letter, e.g. SZ."
+                ),
             ),
         ]
 
     def __str__(self):
         return self.name
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Staff type sz; batch codes print SZ-3.
         self.code = self.code.strip().upper()
+        super().clean_fields(exclude)
 
 
 class BatchQuerySet(models.QuerySet):
@@ -53,39 +83,84 @@ class BatchQuerySet(models.QuerySet):
         return self.with_term_end().filter(term_status_q(status, "start_date", "term_end", on))
 
     def with_counts(self):
-        return self.annotate(
+        counted = self.annotate(
             headcount=Count("placements", distinct=True),
             host_unit_count=Count("placements__host_unit", distinct=True),
         )
+        # Django drops Meta.ordering from GROUP BY queries; keep pages and autocomplete stable.
+        return counted if self.query.order_by else counted.order_by(*self.model._meta.ordering)
+
+    def by_code(self, text: str):
+        """The batch a code such as SZ-3 names (none when it names none)."""
+        parsed = Batch.parse_code(text)
+        if parsed is None:
+            return self.none()
+        programme_code, number = parsed
+        return self.filter(programme__code=programme_code, number=number)
+
+
+class BatchManager(models.Manager.from_queryset(BatchQuerySet)):
+    def get_queryset(self):
+        # A batch names itself by its programme's city (深圳第3批): fetch both in one query,
+        # so that lists of batches (filters, autocomplete, choices) stay one query.
+        return super().get_queryset().select_related("programme")
 
 
 class Batch(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="batches", verbose_name=_("programme")
     )
-    number = models.PositiveSmallIntegerField(_("batch number"))
+    number = models.PositiveSmallIntegerField(_("batch number"), validators=[MinValueValidator(1)])
     start_date = models.DateField(
         _("start date"),
         null=True,
         blank=True,
         help_text=_("Day 1 of the term; empty while planned."),
+        validators=[MinValueValidator(FIRST_START), MaxValueValidator(LAST_START)],
     )
-    term_days = models.PositiveSmallIntegerField(_("term (days)"), default=100)
+    term_days = models.PositiveSmallIntegerField(
+        _("term (days)"),
+        default=DEFAULT_TERM_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TERM_DAYS)],
+    )
     planned_size = models.PositiveSmallIntegerField(_("planned size"), null=True, blank=True)
     postponed = models.BooleanField(_("postponed"), default=False)
     postponement_reason = models.CharField(_("reason for postponement"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = BatchQuerySet.as_manager()
+    objects = BatchManager()
 
     class Meta:
         verbose_name = _("batch")
         verbose_name_plural = _("batches")
         ordering = ["programme__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "number"], name="batch_number_unique"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="batch_number_positive"),
-            models.CheckConstraint(condition=Q(term_days__gte=1), name="batch_term_days_positive"),
+            models.UniqueConstraint(
+                fields=["programme", "number"],
+                name="batch_number_unique",
+                violation_error_message=_("The programme already has a batch with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="batch_number_positive",
+                violation_error_message=_("Batch numbers start at 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(term_days__gte=1, term_days__lte=MAX_TERM_DAYS),
+                name="batch_term_days_range",
+                violation_error_message=_("A term lasts between 1 and 366 days."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(start_date__gte=FIRST_START, start_date__lte=LAST_START),
+                name="batch_start_date_range",
+                violation_error_message=_("The start date must lie between 2000 and 2099."),
+            ),
+            models.CheckConstraint(
+                condition=Q(postponed=False) | ~Q(postponement_reason=""),
+                name="batch_postponement_has_reason",
+                violation_error_message=_("Say why the batch was postponed."),
+            ),
         ]
 
     def __str__(self):
@@ -94,6 +169,12 @@ class Batch(models.Model):
     @property
     def code(self) -> str:
         return f"{self.programme.code}-{self.number}"
+
+    @staticmethod
+    def parse_code(text: str) -> tuple[str, int] | None:
+        """('SZ', 3) for 'SZ-3' or ' sz-3 '; None for anything else."""
+        match = BATCH_CODE.fullmatch(text.strip().upper())
+        return (match[1], int(match[2])) if match else None
 
     @property
     def term(self) -> Term:
@@ -108,8 +189,29 @@ class Batch(models.Model):
             raise ValidationError(
                 {"postponement_reason": _("Say why the batch was postponed.")}, code="reason"
             )
-        if self.pk:
+        if self.pk and self._term_fields_valid():
             self._check_placement_dates_fit()
+            self._check_no_overlaps()
+
+    def _term_fields_valid(self) -> bool:
+        # full_clean() calls clean() even when a field failed; the term needs both fields sound.
+        start_ok = self.start_date is None or isinstance(self.start_date, date)
+        days_ok = isinstance(self.term_days, int) and 1 <= self.term_days <= MAX_TERM_DAYS
+        return start_ok and days_ok and (self.start_date is None or self.start_date.year < 2100)
+
+    def _check_no_overlaps(self):
+        """Moving the term must not make a cadre's two batches overlap."""
+        Placement = self.placements.model
+        mine = {p.cadre_id: p for p in self.placements.select_related("cadre")}
+        others = (
+            Placement.objects.filter(cadre_id__in=self.placements.values("cadre_id"))
+            .exclude(batch=self)
+            .select_related("batch")
+        )
+        for other in others:
+            placement = mine[other.cadre_id]
+            if placement.overlapping([other], batch_term=self.term):
+                raise placement.overlap_error(other, batch_term=self.term)
 
     def _check_placement_dates_fit(self):
         """A new start date or length must keep the placements' own dates inside the term."""
@@ -131,13 +233,17 @@ class Batch(models.Model):
             )
 
 
+class Gender(models.TextChoices):
+    MALE = "M", _("male")
+    FEMALE = "F", _("female")
+
+
 class Cadre(models.Model):
-    class Gender(models.TextChoices):
-        MALE = "M", _("male")
-        FEMALE = "F", _("female")
+    Gender = Gender
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
+    GENDER_SPELLINGS = {"男": Gender.MALE, "女": Gender.FEMALE}
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = models.CharField(
         _("ID number"), max_length=18, unique=True, null=True, blank=True, default=None
@@ -156,9 +262,26 @@ class Cadre(models.Model):
             models.CheckConstraint(
                 condition=Q(id_number__isnull=True) | Q(Exact(Length("id_number"), 18)),
                 name="cadre_id_number_length",
+                violation_error_message=_("An ID number has 18 characters."),
             ),
-            models.CheckConstraint(condition=~Q(name=""), name="cadre_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="cadre_name_not_empty",
+                violation_error_message=_("A cadre needs a name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(gender__in=["", *Gender.values]),
+                name="cadre_gender_valid",
+                violation_error_message=_("Gender is male, female or not given."),
+            ),
         ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the stored ID number: its gender and birth date follow a corrected one.
+        instance._stored_id_number = dict(zip(field_names, values, strict=True)).get("id_number")
+        return instance
 
     def __str__(self):
         return self.name
@@ -173,6 +296,7 @@ class Cadre(models.Model):
 
     def normalise(self):
         self.name = normalise_name(self.name)
+        self.gender = self.GENDER_SPELLINGS.get(self.gender.strip(), self.gender.strip())
         self.id_number = idnumbers.normalise(self.id_number) if self.id_number else None
         self.phone = phones.normalise(self.phone) if self.phone else ""
         for field in ("ethnicity", "political_status", "education"):
@@ -200,19 +324,32 @@ class Cadre(models.Model):
             raise ValidationError(errors)
 
     def _contradictions_with_id_number(self) -> dict:
+        """A gender or birth month given by hand that the ID number contradicts.
+
+        Values that the previously stored ID number gave are not given by hand: when staff
+        correct a mistyped ID number, they follow the new one.
+        """
         errors = {}
         born, gender = idnumbers.birth_date(self.id_number), idnumbers.gender(self.id_number)
-        if self.gender and self.gender != gender:
+        stored = getattr(self, "_stored_id_number", None)
+        if stored and stored != self.id_number and idnumbers.is_valid(stored):
+            given_gender = None if self.gender == idnumbers.gender(stored) else self.gender
+            given_birth = (
+                None if self.birth_date == idnumbers.birth_date(stored) else self.birth_date
+            )
+        else:
+            given_gender, given_birth = self.gender, self.birth_date
+        if given_gender in self.Gender.values and given_gender != gender:
             errors["gender"] = ValidationError(
                 _("The ID number says %(id_gender)s, but the gender given is %(gender)s."),
                 code="gender_contradicts_id",
                 params={
                     "id_gender": self.Gender(gender).label,
-                    "gender": self.Gender(self.gender).label,
+                    "gender": self.Gender(given_gender).label,
                 },
             )
-        stated = self.birth_date
-        if stated and (stated.year, stated.month) != (born.year, born.month):
+        stated = given_birth
+        if isinstance(stated, date) and (stated.year, stated.month) != (born.year, born.month):
             errors["birth_date"] = ValidationError(
                 _(
                     "The ID number says born in %(id_month)s, but the date of birth given is "
@@ -232,19 +369,21 @@ class Cadre(models.Model):
         super().save(*args, **kwargs)
 
 
-GENERATIONS = [(1950, "50后"), (1960, "60后"), (1970, "70后"), (1980, "80后"), (1990, "90后"),
-               (2000, "00后")]  # fmt: skip
+# The generations reports and filters offer, oldest first.
+GENERATIONS = [f"{decade % 100:02d}后" for decade in range(1940, 2010, 10)]
 
 
 def generation_of(born: date | None) -> str:
     """60后, 70后 …: the decade of birth, as the press writes it."""
     if born is None:
         return ""
-    decade = born.year // 10 * 10
-    return f"{decade % 100:02d}后"
+    return f"{born.year // 10 * 10 % 100:02d}后"
 
 
 def generation_range(label: str) -> tuple[date, date]:
-    """The first and last birth dates of a generation label such as 80后."""
-    start = dict((lab, year) for year, lab in GENERATIONS)[label]
+    """The first and last birth dates of a generation label such as 80后 (KeyError if unknown)."""
+    if label not in GENERATIONS:
+        raise KeyError(label)
+    decade = int(label[:2])
+    start = (1900 if decade >= 40 else 2000) + decade
     return date(start, 1, 1), date(start + 9, 12, 31)

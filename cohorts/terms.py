@@ -11,6 +11,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+DEFAULT_TERM_DAYS = 100
+MAX_TERM_DAYS = 366
+
 
 class TermStatus(models.TextChoices):
     UNSCHEDULED = "unscheduled", _("Not scheduled")

@@ -1,4 +1,5 @@
 import re
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cohorts import phones
 from cohorts.models import Batch, Cadre
 from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
 from cohorts.text import halfwidth, squeeze
@@ -21,7 +23,9 @@ def host_unit_key(name: str) -> str:
 
 class HostUnitQuerySet(models.QuerySet):
     def with_counts(self):
-        return self.annotate(placement_count=Count("placements"))
+        counted = self.annotate(placement_count=Count("placements"))
+        # Django drops Meta.ordering from GROUP BY queries; keep pages and autocomplete stable.
+        return counted if self.query.order_by else counted.order_by(*self.model._meta.ordering)
 
 
 class HostUnit(models.Model):
@@ -36,9 +40,9 @@ class HostUnit(models.Model):
         ASSOCIATION = "association", _("Industry association / chamber of commerce")
 
     name = models.CharField(_("name"), max_length=100, unique=True)
-    name_key = models.CharField(
+    # Text, not a 100-character field: NFKC can lengthen a name (㍿ becomes 株式会社).
+    name_key = models.TextField(
         _("matching key"),
-        max_length=100,
         unique=True,
         editable=False,
         help_text=_("The name without spaces and with half-width brackets, so variants match."),
@@ -58,7 +62,11 @@ class HostUnit(models.Model):
         verbose_name_plural = _("host units")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="host_unit_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="host_unit_name_not_empty",
+                violation_error_message=_("A host unit needs a name."),
+            ),
         ]
 
     def __str__(self):
@@ -67,12 +75,18 @@ class HostUnit(models.Model):
     def normalise(self):
         self.name = squeeze(self.name)
         self.name_key = host_unit_key(self.name)
+        self.contact_phone = phones.normalise(self.contact_phone) if self.contact_phone else ""
 
     def clean_fields(self, exclude=None):
         self.normalise()
         super().clean_fields(exclude)
 
     def clean(self):
+        if self.contact_phone:
+            try:
+                phones.validate(self.contact_phone)
+            except ValidationError as error:
+                raise ValidationError({"contact_phone": error}) from None
         twin = HostUnit.objects.filter(name_key=self.name_key).exclude(pk=self.pk).first()
         if twin:
             message = _(
@@ -100,23 +114,28 @@ class PlacementQuerySet(models.QuerySet):
         return self.with_term().filter(term_status_q(status, "term_start", "term_end", on))
 
 
-class Placement(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        CHECKED_IN = "checked_in", _("Remote check-in done")
-        ON_SITE = "on_site", _("On site")
-        COMPLETED = "completed", pgettext_lazy("placement status", "Completed")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+class PlacementStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    CHECKED_IN = "checked_in", _("Remote check-in done")
+    ON_SITE = "on_site", _("On site")
+    COMPLETED = "completed", pgettext_lazy("placement status", "Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    class Category(models.TextChoices):
-        PARTY_GOVERNMENT = "party_government", _("Party, government and mass organisations")
-        PUBLIC_INSTITUTION = "public_institution", _("Public institution")
-        STATE_ENTERPRISE = "state_enterprise", _("State-owned enterprise")
-        FUNCTIONAL_ZONE = "functional_zone", _("Functional zone")
-        DISTRICT = "district", _("District or county-level city")
-        TOWN = "town", _("Town or sub-district")
-        CENTRAL_UNIT = "central_unit", _("Central unit stationed in Qingdao")
-        PRIVATE_ENTREPRENEUR = "private_entrepreneur", _("Private entrepreneur")
+
+class Category(models.TextChoices):
+    PARTY_GOVERNMENT = "party_government", _("Party, government and mass organisations")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    STATE_ENTERPRISE = "state_enterprise", _("State-owned enterprise")
+    FUNCTIONAL_ZONE = "functional_zone", _("Functional zone")
+    DISTRICT = "district", _("District or county-level city")
+    TOWN = "town", _("Town or sub-district")
+    CENTRAL_UNIT = "central_unit", _("Central unit stationed in Qingdao")
+    PRIVATE_ENTREPRENEUR = "private_entrepreneur", _("Private entrepreneur")
+
+
+class Placement(models.Model):
+    Status = PlacementStatus
+    Category = Category
 
     cadre = models.ForeignKey(
         Cadre, on_delete=models.PROTECT, related_name="placements", verbose_name=_("cadre")
@@ -176,15 +195,32 @@ class Placement(models.Model):
         verbose_name_plural = _("placements")
         ordering = ["batch__programme__code", "batch__number", "cadre__name", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["cadre", "batch"], name="placement_one_per_batch"),
+            models.UniqueConstraint(
+                fields=["cadre", "batch"],
+                name="placement_one_per_batch",
+                violation_error_message=_("The cadre already has a placement in this batch."),
+            ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(end_date__isnull=True)
                 | Q(start_date__lte=F("end_date")),
                 name="placement_dates_ordered",
+                violation_error_message=_("The end date comes before the start date."),
             ),
             models.CheckConstraint(
-                condition=ranks.consistency_q("rank", "rank_tier"), name="placement_rank_tier"
+                condition=ranks.consistency_q("rank", "rank_tier"),
+                name="placement_rank_tier",
+                violation_error_message=_("The rank tier does not match the rank."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlacementStatus.values),
+                name="placement_status_valid",
+                violation_error_message=_("Choose one of the listed statuses."),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=["", *Category.values]),
+                name="placement_category_valid",
+                violation_error_message=_("Choose one of the listed categories."),
             ),
         ]
         indexes = [models.Index(fields=["batch", "status"])]
@@ -227,11 +263,15 @@ class Placement(models.Model):
         super().clean_fields(exclude)
 
     def clean(self):
-        if not self.batch_id:
+        if not self.batch_id or not self._dates_valid():
             return
         self._check_dates_inside_batch_term()
         if self.cadre_id:
             self._check_no_overlap()
+
+    def _dates_valid(self) -> bool:
+        # full_clean() calls clean() even when a date failed to parse; that error is reported.
+        return all(isinstance(d, date | None) for d in (self.start_date, self.end_date))
 
     def _check_dates_inside_batch_term(self):
         batch_term = self.batch.term
@@ -253,28 +293,38 @@ class Placement(models.Model):
             )
 
     def _check_no_overlap(self):
-        term = self.term
-        others = (
-            Placement.objects.filter(cadre_id=self.cadre_id)
-            .exclude(pk=self.pk)
-            .exclude(batch_id=self.batch_id)
-            .select_related("batch__programme")
-        )
+        others = Placement.objects.filter(cadre_id=self.cadre_id).exclude(pk=self.pk)
+        other = self.overlapping(others.select_related("batch"))
+        if other:
+            raise self.overlap_error(other)
+
+    def overlapping(self, others, batch_term: Term | None = None):
+        """The first of `others` (the same cadre's placements) whose term overlaps this one.
+
+        `batch_term` stands in for the batch's term when the batch is about to move.
+        """
+        term = self.term_within(batch_term or self.batch.term)
         for other in others:
-            if term.overlaps(other.term):
-                raise ValidationError(
-                    _(
-                        "%(cadre)s is already in %(batch)s from %(start)s to %(end)s, "
-                        "which overlaps this term."
-                    ),
-                    code="overlapping_terms",
-                    params={
-                        "cadre": self.cadre.name,
-                        "batch": other.batch,
-                        "start": other.term.start,
-                        "end": other.term.end,
-                    },
-                )
+            if other.batch_id != self.batch_id and term.overlaps(other.term):
+                return other
+        return None
+
+    def overlap_error(self, other, batch_term: Term | None = None) -> ValidationError:
+        return ValidationError(
+            _(
+                "%(cadre)s is already in %(batch)s from %(start)s to %(end)s, "
+                "which overlaps the term %(term_start)s to %(term_end)s."
+            ),
+            code="overlapping_terms",
+            params={
+                "cadre": self.cadre.name,
+                "batch": other.batch,
+                "start": other.term.start,
+                "end": other.term.end,
+                "term_start": self.term_within(batch_term or self.batch.term).start,
+                "term_end": self.term_within(batch_term or self.batch.term).end,
+            },
+        )
 
     def save(self, *args, **kwargs):
         self.normalise()

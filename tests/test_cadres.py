@@ -160,3 +160,19 @@ def test_cadre_without_phone_is_fine():
     cadre = Cadre(name="王伟")
     cadre.full_clean()
     assert cadre.phone == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("given", "stored"), [("男", "M"), ("女", "F"), (" M ", "M")])
+def test_gender_as_rosters_write_it(given, stored):
+    cadre = Cadre(name="李明", gender=given)
+    cadre.full_clean()
+    assert cadre.gender == stored
+
+
+@pytest.mark.django_db
+def test_an_unknown_gender_is_a_validation_error_not_a_crash():
+    cadre = Cadre(name="李明", gender="X", id_number="370212198503123798")
+    with pytest.raises(ValidationError) as info:
+        cadre.full_clean()
+    assert "gender" in info.value.message_dict

@@ -84,9 +84,10 @@ def test_shanghai_batch_5_as_reported():
     assert (sh5.headcount, sh5.host_unit_count, sh5.start_date) == (81, 50, date(2021, 10, 17))
 
 
-def test_every_batch_is_80_to_150_cadres_over_50_to_80_host_units():
+def test_every_batch_is_about_80_to_150_cadres_over_50_to_80_host_units():
+    # 307 cadres in two batches cannot both stay within 150: the split is 154 + 153.
     for b in Batch.objects.with_counts():
-        assert 80 <= b.headcount <= 157 and 50 <= b.host_unit_count <= 80, b.code
+        assert 80 <= b.headcount <= 154 and 50 <= b.host_unit_count <= 80, b.code
         assert (b.planned_size, b.term_days) == (b.headcount, 100), b.code
 
 

@@ -267,3 +267,60 @@ def test_postponing_a_batch_that_still_contains_own_dates_is_fine(sz3):
 def test_postponed_batch_needs_a_reason(sz3):
     sz3.postponed = True
     assert "postponement_reason" in _errors(sz3)
+
+
+def test_programme_code_is_upper_cased_by_validation():
+    programme = Programme(code=" sz ", name="赴深圳体悟实训", city="深圳")
+    programme.full_clean()
+    assert programme.code == "SZ"
+
+
+@pytest.mark.parametrize("code", ["sz", "S-Z", ""])
+def test_database_refuses_a_programme_code_batch_codes_cannot_use(code):
+    with pytest.raises(IntegrityError):
+        Programme.objects.create(code=code, name="x", city="x")
+
+
+def test_moving_a_batch_onto_another_batch_of_its_cadres_is_refused(shenzhen, shanghai):
+    sz = BatchFactory(programme=shenzhen, start_date=START)
+    sh = BatchFactory(programme=shanghai, start_date=START + timedelta(days=200))
+    cadre = CadreFactory()
+    PlacementFactory(cadre=cadre, batch=sz)
+    PlacementFactory(cadre=cadre, batch=sh)
+    sh.start_date = START + timedelta(days=50)
+    assert "重叠" in " ".join(_errors(sh)[NON_FIELD_ERRORS])
+
+
+def test_a_date_that_failed_to_parse_is_reported_not_raised(sz3):
+    placement = PlacementFactory.build(batch=sz3, start_date="2020-13-01")
+    assert "start_date" in _errors(placement)
+
+
+def test_batch_with_an_unparsed_start_date_is_reported_not_raised(sz3):
+    sz3.start_date = "someday"
+    assert "start_date" in _errors(sz3)
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [("SZ-3", ("SZ", 3)), (" sz-12 ", ("SZ", 12)), ("SZ-²", None), ("SZ3", None), ("", None)],
+)
+def test_batch_codes_are_parsed_strictly(text, parsed):
+    assert Batch.parse_code(text) == parsed
+
+
+def test_batches_are_found_by_code(sz3):
+    assert list(Batch.objects.by_code("sz-3")) == [sz3]
+    assert not Batch.objects.by_code("深圳第3批").exists()
+
+
+def test_host_unit_contact_phone_is_normalised_and_validated():
+    unit = HostUnit(name="腾讯集团", contact_phone="１３８ ００１３ ８０００")
+    unit.full_clean()
+    assert unit.contact_phone == "13800138000"
+    assert "contact_phone" in _errors(HostUnit(name="平安证券", contact_phone="12345"))
+
+
+def test_a_host_unit_name_that_lengthens_when_normalised_is_stored():
+    unit = HostUnitFactory(name="㍿" * 100)
+    assert unit.name_key == "株式会社" * 100

@@ -24,11 +24,11 @@ def test_demo_admin_created_with_password_from_environment(monkeypatch):
 def test_demo_admin_password_generated_and_printed_once(monkeypatch, capsys):
     monkeypatch.delenv("DEMO_ADMIN_PASSWORD", raising=False)
     call_command("ensure_demo_admin")
-    password = capsys.readouterr().out.split("password: ")[1].split()[0]
+    password = capsys.readouterr().out.split("：")[1].split()[0]
     assert get_user_model().objects.get(username="admin").check_password(password)
 
     call_command("ensure_demo_admin")
-    assert "password:" not in capsys.readouterr().out
+    assert password not in capsys.readouterr().out
 
 
 def run_settings(**env):

@@ -1,6 +1,9 @@
 """Chinese first: every label a user reads in the admin has a Chinese translation."""
 
+import ast
+import gettext
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -39,3 +42,46 @@ def test_english_is_available():
 
     with translation.override("en"):
         assert str(Cadre._meta.verbose_name) == "cadre"
+
+
+def read_po(path):
+    """{msgid (with "context\\x04" before it): msgstr} from a .po file, fuzzy entries marked."""
+    entries, entry, field, fuzzy = {}, {}, None, False
+
+    def close():
+        if entry.get("msgid"):
+            key = (
+                f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else entry["msgid"]
+            )
+            entries[key] = (entry.get("msgstr", ""), fuzzy)
+
+    for line in path.read_text(encoding="utf-8").splitlines() + [""]:
+        if not line.strip():
+            close()
+            entry, field, fuzzy = {}, None, False
+        elif line.startswith("#,"):
+            fuzzy = "fuzzy" in line
+        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+            field, _sep, value = line.partition(" ")
+            entry[field] = ast.literal_eval(value)
+        elif line.startswith('"') and field:
+            entry[field] += ast.literal_eval(line)
+    return entries
+
+
+LOCALE = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSAGES"
+
+
+def test_every_message_has_a_chinese_translation():
+    untranslated = [
+        k for k, (text, fuzzy) in read_po(LOCALE / "django.po").items() if fuzzy or not text
+    ]
+    assert untranslated == []
+
+
+def test_the_committed_mo_file_is_compiled_from_the_po_file():
+    with open(LOCALE / "django.mo", "rb") as mo:
+        catalog = gettext.GNUTranslations(mo)._catalog
+    expected = {k: text for k, (text, _fuzzy) in read_po(LOCALE / "django.po").items()}
+    compiled = {k: v for k, v in catalog.items() if k}
+    assert compiled == expected, "run `make messages` and commit the .mo file"

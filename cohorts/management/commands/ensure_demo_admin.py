@@ -3,6 +3,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
@@ -20,14 +21,17 @@ class Command(BaseCommand):
             password = password or secrets.token_urlsafe(12)
             User.objects.create_superuser("admin", password=password)
             if generated:
-                self.stdout.write(f"Created superuser admin with password: {password}")
-                self.stdout.write("(printed once; set DEMO_ADMIN_PASSWORD to choose one)")
+                self.stdout.write(
+                    _("Created superuser admin with password: %(password)s")
+                    % {"password": password}
+                )
+                self.stdout.write(_("(printed once; set DEMO_ADMIN_PASSWORD to choose one)"))
             else:
-                self.stdout.write("Created superuser admin (password from DEMO_ADMIN_PASSWORD).")
+                self.stdout.write(_("Created superuser admin (password from DEMO_ADMIN_PASSWORD)."))
         elif password:
             user.set_password(password)
             user.is_staff = user.is_superuser = user.is_active = True
             user.save()
-            self.stdout.write("Superuser admin exists; password set from DEMO_ADMIN_PASSWORD.")
+            self.stdout.write(_("Superuser admin exists; password set from DEMO_ADMIN_PASSWORD."))
         else:
-            self.stdout.write("Superuser admin exists; password unchanged.")
+            self.stdout.write(_("Superuser admin exists; password unchanged."))
