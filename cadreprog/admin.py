@@ -1,6 +1,10 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# Django 5.2's Chinese catalogue lacks the title prefix of a refused form; ours supplies it.
+gettext_noop("Error:")
 
 # Staff work top-down: programme → batch → cadre, then host units and placements; users last.
 APP_ORDER = ["cohorts", "placements", "auth"]

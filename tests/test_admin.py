@@ -173,6 +173,7 @@ def test_placement_refused_save_says_why(staff_client, sz3):
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "日期必须在批次实训期内" in response.content.decode()
+    assert "<title>错误：" in response.content.decode()
     placement.refresh_from_db()
     assert placement.status == "pending"
 
