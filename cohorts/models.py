@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import idnumbers, phones
 from .terms import (
@@ -241,7 +242,7 @@ class Gender(models.TextChoices):
 class Cadre(models.Model):
     Gender = Gender
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     GENDER_SPELLINGS = {"男": Gender.MALE, "女": Gender.FEMALE}
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)

@@ -37,6 +37,13 @@ def test_label_is_translated_to_chinese(where, label):
         assert CJK.search(str(label)), f"{where}: {label!s} has no Chinese translation"
 
 
+def test_a_cadre_has_a_personal_name_not_a_unit_name():
+    from cohorts.models import Cadre
+
+    with translation.override("zh-hans"):
+        assert str(Cadre._meta.get_field("name").verbose_name) == "姓名"
+
+
 def test_english_is_available():
     from cohorts.models import Cadre
 
