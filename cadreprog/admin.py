@@ -3,8 +3,16 @@ from django.contrib.admin.apps import AdminConfig
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-# Django 5.2's Chinese catalogue lacks the title prefix of a refused form; ours supplies it.
-gettext_noop("Error:")
+# Messages of Django 5.2's admin templates that its Chinese catalogue lacks; ours supplies them.
+ADMIN_MESSAGES_MISSING_IN_DJANGO = [
+    gettext_noop("Error:"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+]
 
 # Staff work top-down: programme → batch → cadre, then host units and placements; users last.
 APP_ORDER = ["cohorts", "placements", "auth"]
