@@ -31,17 +31,39 @@ def test_demo_admin_password_generated_and_printed_once(monkeypatch, capsys):
     assert password not in capsys.readouterr().out
 
 
-def run_settings(**env):
+def run_python(code, **env):
     environ = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     environ.update(env, DJANGO_SETTINGS_MODULE="cadreprog.settings")
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=BASE_DIR, env=environ, capture_output=True, text=True
     )
 
 
-def test_production_refuses_to_start_without_secret_key():
-    result = run_settings()
+def run_settings(**env):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return run_python(code, **env)
+
+
+def test_production_server_refuses_to_start_without_secret_key():
+    result = run_python("import cadreprog.wsgi")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_commands_that_need_no_key_run_without_one():
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('makemigrations', check=True, dry_run=True)"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_deploy_check_reports_a_missing_secret_key():
+    result = run_python(
+        "import django; django.setup(); from django.core.management import call_command; "
+        "call_command('check', deploy=True, fail_level='WARNING')",
+        ALLOWED_HOSTS="cadres.example.org",
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
