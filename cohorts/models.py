@@ -207,7 +207,7 @@ class Batch(models.Model):
         others = (
             Placement.objects.filter(cadre_id__in=self.placements.values("cadre_id"))
             .exclude(batch=self)
-            .select_related("batch")
+            .select_related("batch__programme")
         )
         for other in others:
             placement = mine[other.cadre_id]

@@ -294,7 +294,7 @@ class Placement(models.Model):
 
     def _check_no_overlap(self):
         others = Placement.objects.filter(cadre_id=self.cadre_id).exclude(pk=self.pk)
-        other = self.overlapping(others.select_related("batch"))
+        other = self.overlapping(others.select_related("batch__programme"))
         if other:
             raise self.overlap_error(other)
 
@@ -310,6 +310,7 @@ class Placement(models.Model):
         return None
 
     def overlap_error(self, other, batch_term: Term | None = None) -> ValidationError:
+        term = self.term_within(batch_term or self.batch.term)
         return ValidationError(
             _(
                 "%(cadre)s is already in %(batch)s from %(start)s to %(end)s, "
@@ -321,8 +322,8 @@ class Placement(models.Model):
                 "batch": other.batch,
                 "start": other.term.start,
                 "end": other.term.end,
-                "term_start": self.term_within(batch_term or self.batch.term).start,
-                "term_end": self.term_within(batch_term or self.batch.term).end,
+                "term_start": term.start,
+                "term_end": term.end,
             },
         )
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
 from django.db.models import ProtectedError
 
@@ -12,17 +12,12 @@ from cohorts.terms import Term
 from placements.models import HostUnit, Placement, host_unit_key
 
 from .factories import BatchFactory, CadreFactory, HostUnitFactory, PlacementFactory
+from .helpers import validation_errors
 
 pytestmark = pytest.mark.django_db
 
 START = date(2020, 4, 15)
 DAY_100 = date(2020, 7, 23)
-
-
-def _errors(obj):
-    with pytest.raises(ValidationError) as info:
-        obj.full_clean()
-    return info.value.message_dict
 
 
 # --- One placement per cadre per batch -------------------------------------------------------
@@ -31,7 +26,7 @@ def _errors(obj):
 def test_second_placement_in_the_same_batch_fails_full_clean():
     first = PlacementFactory()
     second = Placement(cadre=first.cadre, batch=first.batch)
-    assert NON_FIELD_ERRORS in _errors(second)
+    assert NON_FIELD_ERRORS in validation_errors(second)
 
 
 def test_database_refuses_a_second_placement_in_the_same_batch():
@@ -83,14 +78,14 @@ def test_dates_outside_the_batch_term_are_refused(start, end):
         start_date=start,
         end_date=end,
     )
-    assert NON_FIELD_ERRORS in _errors(placement)
+    assert NON_FIELD_ERRORS in validation_errors(placement)
 
 
 def test_own_dates_in_an_unscheduled_batch_are_refused():
     placement = PlacementFactory.build(
         batch=BatchFactory(start_date=None), cadre=CadreFactory(), host_unit=None, start_date=START
     )
-    assert NON_FIELD_ERRORS in _errors(placement)
+    assert NON_FIELD_ERRORS in validation_errors(placement)
 
 
 def test_end_before_start_is_refused():
@@ -101,7 +96,7 @@ def test_end_before_start_is_refused():
         start_date=START + timedelta(days=20),
         end_date=START + timedelta(days=10),
     )
-    assert "end_date" in _errors(placement)
+    assert "end_date" in validation_errors(placement)
 
 
 def test_own_start_after_the_batch_end_is_an_order_error():
@@ -111,7 +106,7 @@ def test_own_start_after_the_batch_end_is_an_order_error():
         host_unit=None,
         start_date=DAY_100 + timedelta(days=5),
     )
-    assert "end_date" in _errors(placement)
+    assert "end_date" in validation_errors(placement)
 
 
 def test_database_refuses_end_before_start():
@@ -129,7 +124,7 @@ def test_overlapping_batches_for_one_cadre_are_refused(shenzhen, shanghai):
     first = PlacementFactory(batch=BatchFactory(programme=shenzhen, start_date=START))
     later = BatchFactory(programme=shanghai, start_date=DAY_100)  # shares the last day
     second = Placement(cadre=first.cadre, batch=later)
-    errors = _errors(second)
+    errors = validation_errors(second)
     assert NON_FIELD_ERRORS in errors
     assert first.cadre.name in errors[NON_FIELD_ERRORS][0]
 
@@ -190,7 +185,7 @@ def test_name_key_is_saved():
 
 def test_second_spelling_of_a_host_unit_fails_full_clean_on_name():
     HostUnitFactory(name="华润（集团）有限公司")
-    errors = _errors(HostUnit(name="华润 (集团) 有限公司"))
+    errors = validation_errors(HostUnit(name="华润 (集团) 有限公司"))
     assert "华润（集团）有限公司" in errors["name"][0]
 
 
@@ -239,20 +234,20 @@ def test_postponing_a_batch_past_a_placement_own_dates_is_refused(sz3):
     )
     sz3.start_date = START + timedelta(days=10)
     sz3.postponed, sz3.postponement_reason = True, "新冠肺炎疫情"
-    errors = _errors(sz3)
+    errors = validation_errors(sz3)
     assert NON_FIELD_ERRORS in errors
 
 
 def test_clearing_the_start_of_a_batch_with_own_dated_placements_is_refused(sz3):
     PlacementFactory(batch=sz3, end_date=START + timedelta(days=50))
     sz3.start_date = None
-    assert NON_FIELD_ERRORS in _errors(sz3)
+    assert NON_FIELD_ERRORS in validation_errors(sz3)
 
 
 def test_shortening_a_batch_below_a_placement_own_end_is_refused(sz3):
     PlacementFactory(batch=sz3, end_date=START + timedelta(days=50))
     sz3.term_days = 30
-    assert NON_FIELD_ERRORS in _errors(sz3)
+    assert NON_FIELD_ERRORS in validation_errors(sz3)
 
 
 def test_postponing_a_batch_that_still_contains_own_dates_is_fine(sz3):
@@ -266,7 +261,7 @@ def test_postponing_a_batch_that_still_contains_own_dates_is_fine(sz3):
 
 def test_postponed_batch_needs_a_reason(sz3):
     sz3.postponed = True
-    assert "postponement_reason" in _errors(sz3)
+    assert "postponement_reason" in validation_errors(sz3)
 
 
 def test_programme_code_is_upper_cased_by_validation():
@@ -288,17 +283,17 @@ def test_moving_a_batch_onto_another_batch_of_its_cadres_is_refused(shenzhen, sh
     PlacementFactory(cadre=cadre, batch=sz)
     PlacementFactory(cadre=cadre, batch=sh)
     sh.start_date = START + timedelta(days=50)
-    assert "重叠" in " ".join(_errors(sh)[NON_FIELD_ERRORS])
+    assert "重叠" in " ".join(validation_errors(sh)[NON_FIELD_ERRORS])
 
 
 def test_a_date_that_failed_to_parse_is_reported_not_raised(sz3):
     placement = PlacementFactory.build(batch=sz3, start_date="2020-13-01")
-    assert "start_date" in _errors(placement)
+    assert "start_date" in validation_errors(placement)
 
 
 def test_batch_with_an_unparsed_start_date_is_reported_not_raised(sz3):
     sz3.start_date = "someday"
-    assert "start_date" in _errors(sz3)
+    assert "start_date" in validation_errors(sz3)
 
 
 @pytest.mark.parametrize(
@@ -318,7 +313,7 @@ def test_host_unit_contact_phone_is_normalised_and_validated():
     unit = HostUnit(name="腾讯集团", contact_phone="１３８ ００１３ ８０００")
     unit.full_clean()
     assert unit.contact_phone == "13800138000"
-    assert "contact_phone" in _errors(HostUnit(name="平安证券", contact_phone="12345"))
+    assert "contact_phone" in validation_errors(HostUnit(name="平安证券", contact_phone="12345"))
 
 
 def test_a_host_unit_name_that_lengthens_when_normalised_is_stored():
