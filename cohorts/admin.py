@@ -121,7 +121,7 @@ class BatchAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         placements = obj.placements.select_related("cadre", "host_unit").order_by(
-            "group", "cadre__name"
+            "group", "cadre__name_sort"
         )
         url = reverse("admin:placements_placement_changelist") + f"?batch__id__exact={obj.pk}"
         rows = format_html_join(

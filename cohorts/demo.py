@@ -18,6 +18,7 @@ from placements.ranks import TIER_OF_RANK, Rank, Tier
 from . import idnumbers
 from .models import Batch, Cadre, Programme
 from .terms import DEFAULT_TERM_DAYS
+from .text import pinyin_sort_key
 
 SEED = 20190520  # the first departure; any fixed number would do
 
@@ -615,6 +616,7 @@ class _Builder:
         kind = "entrepreneur" if category == Category.PRIVATE_ENTREPRENEUR else "cadre"
         return Cadre(
             name=name,
+            name_sort=pinyin_sort_key(name),  # bulk_create skips save(), which sets it
             gender=Cadre.Gender.MALE if male else Cadre.Gender.FEMALE,
             birth_date=born,
             id_number=id_number,

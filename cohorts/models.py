@@ -1,6 +1,8 @@
 import re
 from datetime import date
 
+from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -8,7 +10,7 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +25,7 @@ from .terms import (
     term_end_expression,
     term_status_q,
 )
-from .text import normalise_name, squeeze
+from .text import normalise_name, pinyin_sort_key, squeeze
 
 BATCH_CODE = re.compile(r"([A-Z][A-Z0-9]*)-([0-9]+)", re.ASCII)
 # The programme began in 2019; the range keeps a typing slip from reaching year 9999.
@@ -91,6 +93,14 @@ class BatchQuerySet(models.QuerySet):
         # Django drops Meta.ordering from GROUP BY queries; keep pages and autocomplete stable.
         return counted if self.query.order_by else counted.order_by(*self.model._meta.ordering)
 
+    def visible_to(self, user):
+        """The batches a user may see: all for staff, their own for a team lead."""
+        if user.has_perm("cohorts.view_all_batches"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(leads=user)
+
     def by_code(self, text: str):
         """The batch a code such as SZ-3 names (none when it names none)."""
         parsed = Batch.parse_code(text)
@@ -128,6 +138,13 @@ class Batch(models.Model):
     postponed = models.BooleanField(_("postponed"), default=False)
     postponement_reason = models.CharField(_("reason for postponement"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="led_batches",
+        verbose_name=_("team leads"),
+        help_text=_("The party-branch secretary and group leaders who keep this batch current."),
+    )
 
     objects = BatchManager()
 
@@ -135,6 +152,7 @@ class Batch(models.Model):
         verbose_name = _("batch")
         verbose_name_plural = _("batches")
         ordering = ["programme__code", "number"]
+        permissions = [("view_all_batches", _("Can see and change every batch, not only led ones"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "number"],
@@ -239,10 +257,26 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+class CadreQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cadres a user may see: all for staff, those of their batches for a team lead."""
+        if user.has_perm("cohorts.view_all_batches"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        placements = apps.get_model("placements", "Placement").objects
+        led = placements.filter(cadre=OuterRef("pk"), batch__leads=user)
+        return self.filter(Exists(led))
+
+
 class Cadre(models.Model):
     Gender = Gender
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    # Stored so that lists sort by pinyin in the database (see text.pinyin_sort_key).
+    name_sort = models.CharField(
+        _("sort key"), max_length=400, editable=False, db_index=True, default=""
+    )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     GENDER_SPELLINGS = {"男": Gender.MALE, "女": Gender.FEMALE}
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -255,10 +289,13 @@ class Cadre(models.Model):
     phone = models.CharField(_("phone"), max_length=24, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = CadreQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
-        ordering = ["name", "id"]
+        ordering = ["name_sort", "id"]
+        permissions = [("view_full_id_number", _("Can see full ID numbers"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(id_number__isnull=True) | Q(Exact(Length("id_number"), 18)),
@@ -297,6 +334,7 @@ class Cadre(models.Model):
 
     def normalise(self):
         self.name = normalise_name(self.name)
+        self.name_sort = pinyin_sort_key(self.name)
         self.gender = self.GENDER_SPELLINGS.get(self.gender.strip(), self.gender.strip())
         self.id_number = idnumbers.normalise(self.id_number) if self.id_number else None
         self.phone = phones.normalise(self.phone) if self.phone else ""

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from pypinyin import Style, lazy_pinyin
+
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"\s+")
 
@@ -23,3 +25,19 @@ def normalise_name(name: str) -> str:
 def squeeze(text: str) -> str:
     """Trim and collapse runs of spaces (full-width too) in free text such as a unit's name."""
     return _SPACES.sub(" ", text.replace("\u3000", " ")).strip()
+
+
+# Surnames read differently from the character's everyday reading (曾国藩 is Zeng, not Ceng).
+SURNAME_READINGS = {
+    "曾": "zeng1", "单": "shan4", "解": "xie4", "仇": "qiu2", "朴": "piao2", "查": "zha1",
+    "区": "ou1", "盖": "ge3", "缪": "miao4", "翟": "zhai2", "乐": "yue4", "覃": "qin2",
+    "黑": "he4", "任": "ren2", "尉": "yu4", "召": "shao4", "长": "chang2", "重": "chong2",
+}  # fmt: skip
+
+
+def pinyin_sort_key(name: str) -> str:
+    """王伟 → "wang2 wei3 王伟": official lists sort names by pinyin, then tone, then the name."""
+    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    if name[:1] in SURNAME_READINGS:
+        syllables[0] = SURNAME_READINGS[name[0]]
+    return " ".join(s.lower() for s in syllables) + " " + name

@@ -1,12 +1,14 @@
 import re
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from cohorts import phones
 from cohorts.models import Batch, Cadre
@@ -113,6 +115,14 @@ class PlacementQuerySet(models.QuerySet):
     def with_term_status(self, status: str, on=None):
         return self.with_term().filter(term_status_q(status, "term_start", "term_end", on))
 
+    def visible_to(self, user):
+        """The placements a user may see: all for staff, their batches' for a team lead."""
+        if user.has_perm("cohorts.view_all_batches"):
+            return self
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(batch__leads=user)
+
 
 class PlacementStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -187,13 +197,21 @@ class Placement(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped by every change, saves and imports alike: an edit made on an older version is
+    # refused instead of overwriting what changed meanwhile.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PlacementQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        verbose_name=_("placement history"),
+        verbose_name_plural=_("placement histories"),
+    )
 
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
-        ordering = ["batch__programme__code", "batch__number", "cadre__name", "id"]
+        ordering = ["batch__programme__code", "batch__number", "cadre__name_sort", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["cadre", "batch"],
@@ -330,3 +348,75 @@ class Placement(models.Model):
     def save(self, *args, **kwargs):
         self.normalise()
         super().save(*args, **kwargs)
+
+
+class RosterImport(models.Model):
+    """One roster file loaded (or refused): who, when, what, and the outcome."""
+
+    class Outcome(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused: the file has errors")
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        COMMAND = "command", _("Command line")
+
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source)
+    file_name = models.CharField(_("file name"), max_length=255)
+    batches = models.ManyToManyField(
+        Batch, blank=True, related_name="roster_imports", verbose_name=_("batches")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("error messages"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.file_name} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RosterImportChange(models.Model):
+    """What one import did to one placement: written in bulk, one row per changed placement."""
+
+    class Action(models.TextChoices):
+        NEW = "new", _("New")
+        UPDATED = "updated", _("Updated")
+
+    roster_import = models.ForeignKey(
+        RosterImport, on_delete=models.CASCADE, related_name="changes", verbose_name=_("import")
+    )
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="import_changes",
+        verbose_name=_("placement"),
+    )
+    row = models.PositiveIntegerField(_("row"))
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    # {"field": [before, after], …}; for a new row, before is null.
+    fields = models.JSONField(_("changed fields"), default=dict)
+
+    class Meta:
+        verbose_name = _("imported change")
+        verbose_name_plural = _("imported changes")
+        ordering = ["roster_import", "row"]
+
+    def __str__(self):
+        return f"{self.roster_import} · {self.row}"

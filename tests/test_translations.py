@@ -22,6 +22,8 @@ def labels():
         for field in model._meta.get_fields():
             if not hasattr(field, "verbose_name") or field.auto_created:
                 continue
+            if field.name.startswith("history_"):
+                continue  # django-simple-history's bookkeeping; pages show it in their own words
             yield f"{model.__name__}.{field.name}", field.verbose_name
             for value, label in field.flatchoices if field.choices else []:
                 yield f"{model.__name__}.{field.name}={value}", label
