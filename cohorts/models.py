@@ -399,12 +399,15 @@ class Cadre(models.Model):
             )
         return errors
 
-    def save(self, *args, **kwargs):
-        self.normalise()
+    def derive_from_id_number(self):
+        """The ID number is the authority for the full birth date and the gender."""
         if self.id_number and idnumbers.is_valid(self.id_number):
-            # The ID number is the authority for the full birth date and the gender.
             self.birth_date = idnumbers.birth_date(self.id_number)
             self.gender = idnumbers.gender(self.id_number)
+
+    def save(self, *args, **kwargs):
+        self.normalise()
+        self.derive_from_id_number()
         super().save(*args, **kwargs)
 
 

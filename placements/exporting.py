@@ -1,0 +1,145 @@
+"""Roster export: the import's columns, so that an exported file imports again unchanged.
+
+CSV is UTF-8 with a BOM (Excel opens it as UTF-8); XLSX writes ID numbers and phones as text.
+A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) keeps its text: in CSV
+behind a leading apostrophe, which the import removes again; in XLSX as a string cell with
+Excel's quote prefix, so it is never a formula even after editing.
+"""
+
+import csv
+import io
+from datetime import date
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from . import roster
+from .models import Placement
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMATS = tuple(CONTENT_TYPES)
+
+
+def escape_formula(text: str) -> str:
+    """'=1+1 for =1+1: a spreadsheet shows the text and never runs it."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def unescape_formula(text: str) -> str:
+    """The inverse of escape_formula, applied by the import."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+def can_see_full_id_numbers(user) -> bool:
+    """The command line (no user) acts with full rights; on the web it takes a permission."""
+    return user is None or user.has_perm("cohorts.view_full_id_number")
+
+
+def roster_queryset(placements):
+    return placements.select_related("cadre", "batch__programme", "host_unit")
+
+
+def roster_row(placement: Placement, full_ids: bool) -> list:
+    """The cells of one placement, in the order of roster.COLUMNS."""
+    cadre, term = placement.cadre, placement.term
+    values = {
+        "batch": placement.batch.code,
+        "name": cadre.name,
+        "gender": roster.gender_label(cadre.gender),
+        "birth_date": cadre.birth_date,
+        "id_number": (cadre.id_number if full_ids else cadre.masked_id_number) or "",
+        "home_unit": placement.home_unit,
+        "position": placement.position,
+        "rank": roster.rank_label(placement.rank, placement.rank_tier),
+        "category": roster.category_label(placement.category),
+        "district": placement.district,
+        "group": placement.group,
+        "ethnicity": cadre.ethnicity,
+        "political_status": cadre.political_status,
+        "education": cadre.education,
+        "host_unit": placement.host_unit.name if placement.host_unit else "",
+        "host_role": placement.role,
+        "start_date": term.start,
+        "end_date": term.end,
+        "phone": cadre.phone,
+        "notes": placement.notes,
+    }
+    return [values[column.key] for column in roster.COLUMNS]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(placements, out: io.TextIOBase, full_ids: bool) -> int:
+    writer = csv.writer(out)
+    writer.writerow([column.header for column in roster.COLUMNS])
+    count = 0
+    for placement in roster_queryset(placements).iterator(chunk_size=2000):
+        writer.writerow([escape_formula(_text(v)) for v in roster_row(placement, full_ids)])
+        count += 1
+    return count
+
+
+def write_xlsx(placements, out: io.BufferedIOBase, full_ids: bool) -> int:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("花名册")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for column in roster.COLUMNS:
+        cell = WriteOnlyCell(sheet, value=column.header)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for placement in roster_queryset(placements).iterator(chunk_size=2000):
+        sheet.append([_xlsx_cell(sheet, v) for v in roster_row(placement, full_ids)])
+        count += 1
+    workbook.save(out)
+    return count
+
+
+def _xlsx_cell(sheet, value):
+    text = _text(value)
+    cell = WriteOnlyCell(sheet, value=text)
+    # Every value as a string cell: ID numbers keep their digits, =1+1 is never a formula.
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
+def write(placements, out, fmt: str, full_ids: bool) -> int:
+    """Write the roster of `placements` to the binary stream `out`; the number of rows."""
+    if fmt == "xlsx":
+        return write_xlsx(placements, out, full_ids)
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    try:
+        return write_csv(placements, text, full_ids)
+    finally:
+        text.flush()
+        text.detach()
+
+
+def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponse:
+    """An HTTP download of the roster of `placements`, ID numbers masked unless permitted."""
+    response = HttpResponse(content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    buffer = io.BytesIO()
+    write(placements, buffer, fmt, can_see_full_id_numbers(user))
+    response.write(buffer.getvalue())
+    return response

@@ -1,0 +1,841 @@
+"""Roster import: read → find the header → normalise → whole-file checks → upsert, all or nothing.
+
+One code path for the admin, the command line and later pages. No query per row: the file is
+parsed in Python, the people, placements and host units it names are fetched in a handful of
+set-based queries, and the changes are written with bulk inserts and updates in one
+transaction. Matching follows the natural keys: a person by ID number, else by name, birth date
+and home unit (ambiguity is an error, never a guess); a placement by (cadre, batch). So the same
+file imported twice changes nothing, and a corrected file updates in place.
+
+A blank cell keeps what is stored: a roster sent again without host units does not unplace the
+cadres that staff have placed since.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cohorts import idnumbers
+from cohorts.models import Batch, Cadre, Programme
+from cohorts.text import halfwidth, normalise_name, squeeze
+
+from . import cells, ranks, reading, roster
+from .models import HostUnit, Placement, RosterImport, RosterImportChange, host_unit_key
+
+FOOTER_WORDS = ("合计", "总计", "共计", "小计", "填表人", "审核人", "制表人", "填报人", "填表日期",
+                "审核", "负责人签字", "注：", "注:", "说明")  # fmt: skip
+CHUNK = 2000  # parameters per IN (…) query, well under SQLite's limit
+CADRE_FIELDS = ["name", "gender", "birth_date", "id_number", "ethnicity", "political_status",
+                "education", "phone"]  # fmt: skip
+PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "district", "group",
+                    "host_unit", "role", "start_date", "end_date", "notes"]  # fmt: skip
+TEXT_COLUMNS = {  # roster column → (model, field) for plain text
+    "position": (Placement, "position"),
+    "district": (Placement, "district"),
+    "group": (Placement, "group"),
+    "host_role": (Placement, "role"),
+    "notes": (Placement, "notes"),
+    "ethnicity": (Cadre, "ethnicity"),
+    "political_status": (Cadre, "political_status"),
+    "education": (Cadre, "education"),
+}
+CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                    "八": 8, "九": 9, "十": 10}  # fmt: skip
+
+
+@dataclass
+class Problem:
+    """An error, where the spreadsheet shows it: sheet, row (its own numbering), column."""
+
+    message: str
+    row: int | None = None
+    column: str = ""
+    sheet: str = ""
+
+    def as_dict(self) -> dict:
+        found = {"row": self.row, "column": self.column, "message": self.message}
+        return found | ({"sheet": self.sheet} if self.sheet else {})
+
+    def __str__(self):
+        where = []
+        if self.sheet:
+            where.append(_("sheet %(sheet)s") % {"sheet": self.sheet})
+        if self.row:
+            where.append(_("row %(row)d") % {"row": self.row})
+        if self.column:
+            where.append(_("column %(column)s") % {"column": self.column})
+        return f"{'，'.join(where)}：{self.message}" if where else self.message
+
+
+@dataclass
+class Row:
+    """One person-in-a-batch row of the file, and what importing it does."""
+
+    sheet: str
+    number: int
+    cells: list  # as read, for the error file
+    values: dict = field(default_factory=dict)  # roster column key → parsed value
+    headers: dict = field(default_factory=dict)  # roster column key → the file's header
+    batch: Batch | None = None
+    birth_precision: str = ""
+    masked_id: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    action: str = ""  # new, updated, unchanged or error
+    changes: dict = field(default_factory=dict)  # label → (before, after), for the preview
+    recorded: dict = field(default_factory=dict)  # field → [before, after], for the history
+    cadre: Cadre | None = None
+    placement: Placement | None = None
+
+    def error(self, key: str, message: str):
+        """Report a problem in the column `key` (a roster.COLUMNS key), by the file's header."""
+        header = self.headers.get(key) or roster.BY_KEY[key].header
+        self.problems.append(Problem(message, self.number, header, self.sheet))
+
+    @property
+    def name(self) -> str:
+        return self.values.get("name", "")
+
+
+@dataclass
+class Table:
+    sheet: reading.Sheet
+    header_row: int  # index into sheet.rows
+    columns: dict  # cell index → roster.Column
+    headers: dict  # roster column key → the file's header text
+    ignored: list[str]
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    dry_run: bool
+    rows: list[Row] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    new_host_units: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    roster_import: RosterImport | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.file_problems + [p for row in self.rows for p in row.problems]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def batches(self) -> list[Batch]:
+        return sorted({row.batch for row in self.rows if row.batch}, key=lambda b: b.code)
+
+    def as_json(self) -> dict:
+        return {
+            "new": self.count("new"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "errors": [problem.as_dict() for problem in self.problems],
+            "dry_run": self.dry_run,
+        }
+
+
+def import_roster(
+    data: bytes,
+    file_name: str,
+    *,
+    batch: Batch | None = None,
+    user=None,
+    dry_run: bool = False,
+    source: str = RosterImport.Source.COMMAND,
+) -> ImportResult:
+    """Import a roster file; with dry_run, only report what importing it would do."""
+    result = ImportResult(file_name, dry_run)
+    try:
+        sheets = reading.read(data, file_name)
+    except reading.RosterFileError as error:
+        result.file_problems.append(Problem(str(error)))
+        return _finish(result, user, source)
+    _find_tables(result, sheets, batch)
+    if not result.file_problems:
+        _parse_rows(result, batch)
+    if not result.file_problems and not result.rows:
+        result.file_problems.append(Problem(_("The file has a header row but no people below it.")))
+    if result.file_problems:
+        return _finish(result, user, source)
+    try:
+        with transaction.atomic():
+            _Matcher(result).run()
+            if result.ok and not dry_run:
+                _write(result)
+                result.roster_import = _record(result, user, source)
+    except IntegrityError as error:
+        # Someone else wrote the same person or placement since the file was read.
+        result.file_problems.append(
+            Problem(
+                _("The database refused the import, nothing was written: %(error)s")
+                % {"error": error}
+            )
+        )
+    return _finish(result, user, source)
+
+
+def _finish(result: ImportResult, user, source) -> ImportResult:
+    for row in result.rows:
+        if row.problems:
+            row.action = "error"
+    if not result.ok and not result.dry_run:
+        result.roster_import = _record(result, user, source)
+    return result
+
+
+# Finding the header
+
+
+def _find_tables(result: ImportResult, sheets, batch):
+    best_partial = None
+    for sheet in sheets:
+        for index, cells_ in enumerate(sheet.rows[:20]):
+            columns = {i: roster.column_for_header(c) for i, c in enumerate(cells_)}
+            found = {i: column for i, column in columns.items() if column}
+            if len(found) < 2:
+                continue
+            headers = {column.key: cells.text(cells_[i]) for i, column in found.items()}
+            ignored = [
+                cells.text(c)
+                for i, c in enumerate(cells_)
+                if not columns[i]
+                and not reading.is_blank(c)
+                and roster.header_key(c) not in roster.IGNORED_HEADERS
+            ]
+            table = Table(sheet, index, found, headers, ignored)
+            missing = _missing_columns(table, batch)
+            if missing:
+                best_partial = best_partial or (table, missing)
+            else:
+                result.tables.append(table)
+                result.ignored_columns.extend(i for i in ignored if i not in result.ignored_columns)
+            break
+    if result.tables:
+        return
+    if best_partial:
+        table, missing = best_partial
+        for column in missing:
+            result.file_problems.append(
+                Problem(
+                    _("The required column %(column)s is missing.") % {"column": column},
+                    table.header_row + 1,
+                    column,
+                    _sheet_label(table.sheet, sheets),
+                )
+            )
+        return
+    if all(not any(not reading.is_blank(c) for c in r) for s in sheets for r in s.rows):
+        result.file_problems.append(Problem(_("The file is empty.")))
+        return
+    result.file_problems.append(
+        Problem(
+            _(
+                "No header row found. A roster needs a row of column titles, at least %(columns)s, "
+                "within its first 20 rows."
+            )
+            % {"columns": "、".join(c.header for c in roster.COLUMNS if c.required)}
+        )
+    )
+
+
+def _missing_columns(table: Table, batch) -> list[str]:
+    needed = [c for c in roster.COLUMNS if c.required]
+    if batch is None:
+        needed.insert(0, roster.BY_KEY["batch"])
+    return [c.header for c in needed if c.key not in table.headers]
+
+
+def _sheet_label(sheet, sheets) -> str:
+    return sheet.name if len(sheets) > 1 else ""
+
+
+# Parsing the rows
+
+
+def _parse_rows(result: ImportResult, batch: Batch | None):
+    batches = _BatchNames()
+    several = len(result.tables) > 1
+    for table in result.tables:
+        sheet_label = table.sheet.name if several else ""
+        for index in range(table.header_row + 1, len(table.sheet.rows)):
+            cells_ = table.sheet.rows[index]
+            if all(reading.is_blank(c) for c in cells_) or _is_footer(cells_):
+                continue
+            row = Row(sheet_label, index + 1, cells_, headers=table.headers)
+            for i, column in table.columns.items():
+                value = cells_[i] if i < len(cells_) else None
+                if not reading.is_blank(value):
+                    _parse_cell(row, column.key, value)
+            _resolve_batch(row, batch, batches)
+            _check_row(row)
+            result.rows.append(row)
+    _check_whole_file(result)
+
+
+def _is_footer(cells_) -> bool:
+    filled = [cells.text(c) for c in cells_ if not reading.is_blank(c)][:3]
+    return any(text.startswith(FOOTER_WORDS) for text in filled)
+
+
+def _parse_cell(row: Row, key: str, value):
+    try:
+        row.values[key] = _parse_value(row, key, value)
+    except cells.CellError as error:
+        row.error(key, str(error))
+
+
+def _parse_value(row: Row, key: str, value):
+    if key == "name":
+        return normalise_name(cells.text(value))
+    if key == "gender":
+        try:
+            return roster.parse_gender(cells.text(value))
+        except ValueError:
+            raise cells.CellError(
+                _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
+            ) from None
+    if key == "birth_date":
+        born, row.birth_precision = cells.birth_month(value)
+        return born
+    if key == "id_number":
+        return cells.id_number(value)
+    if key == "phone":
+        return cells.phone(value)
+    if key == "rank":
+        try:
+            return ranks.parse(cells.text(value))
+        except ValueError:
+            raise cells.CellError(
+                _("%(value)s is not a rank: write it as in 正处级, 副处, 一级调研员, 科员 or 处级.")
+                % {"value": cells.text(value)}
+            ) from None
+    if key == "category":
+        try:
+            return roster.parse_category(cells.text(value))
+        except ValueError:
+            raise cells.CellError(
+                _("%(value)s is not a category; use one of %(choices)s.")
+                % {"value": cells.text(value), "choices": roster.category_spellings()}
+            ) from None
+    if key in ("start_date", "end_date"):
+        return cells.full_date(value)
+    text = squeeze(cells.text(value))
+    model_field = {"home_unit": (Placement, "home_unit"), "host_unit": (HostUnit, "name")}.get(
+        key, TEXT_COLUMNS.get(key)
+    )
+    if model_field:
+        model, name = model_field
+        limit = model._meta.get_field(name).max_length
+        if limit and len(text) > limit:
+            raise cells.CellError(
+                _("%(count)d characters is too long; at most %(limit)d.")
+                % {"count": len(text), "limit": limit}
+            ) from None
+    return text
+
+
+def _check_row(row: Row):
+    reported = {p.column for p in row.problems}
+    for column in roster.COLUMNS:
+        missing = column.required and not row.values.get(column.key)
+        if missing and row.headers.get(column.key) not in reported:
+            row.error(column.key, _("This column must not be empty."))
+    number, born = row.values.get("id_number"), row.values.get("birth_date")
+    if not number or cells.is_masked_id_number(number):
+        return
+    id_born, id_gender = idnumbers.birth_date(number), idnumbers.gender(number)
+    if born and not _same_birth(born, row.birth_precision, id_born):
+        row.error(
+            "birth_date",
+            _("The ID number says born on %(id_date)s, but the file says %(date)s.")
+            % {"id_date": id_born.isoformat(), "date": _show_birth(born, row.birth_precision)},
+        )
+    gender = row.values.get("gender")
+    if gender and gender != id_gender:
+        row.error(
+            "gender",
+            _("The ID number says %(id_gender)s, but the file says %(gender)s.")
+            % {"id_gender": roster.gender_label(id_gender), "gender": roster.gender_label(gender)},
+        )
+
+
+def _same_birth(born: date, precision: str, other: date) -> bool:
+    if precision == cells.MONTH:
+        return (born.year, born.month) == (other.year, other.month)
+    return born == other
+
+
+def _show_birth(born: date, precision: str) -> str:
+    return f"{born:%Y.%m}" if precision == cells.MONTH else born.isoformat()
+
+
+def _check_whole_file(result: ImportResult):
+    by_id = defaultdict(list)
+    for row in result.rows:
+        number = row.values.get("id_number")
+        if number and not cells.is_masked_id_number(number):
+            by_id[number].append(row)
+    for rows in by_id.values():
+        if len(rows) > 1:
+            for row in rows:
+                others = "、".join(str(other.number) for other in rows if other is not row)
+                row.error(
+                    "id_number",
+                    _("The same ID number is also in row %(rows)s of this file.")
+                    % {"rows": others},
+                )
+
+
+# Batches: SZ-3, 深圳第3批, 深圳第三批, 第三批赴深圳体悟实训 all name one batch.
+
+
+class _BatchNames:
+    def __init__(self):
+        self.batches = {(b.programme_id, b.number): b for b in Batch.objects.all()}
+        self.programmes = list(Programme.objects.all())
+        self.cache = {}
+
+    def find(self, written: str) -> Batch | None:
+        if written not in self.cache:
+            self.cache[written] = self._find(written)
+        return self.cache[written]
+
+    def _find(self, written: str) -> Batch | None:
+        text = halfwidth(written).strip()
+        parsed = Batch.parse_code(text)
+        if parsed:
+            code, number = parsed
+            programme = next((p for p in self.programmes if p.code == code), None)
+        else:
+            match = re.search(r"第\s*([0-9]+|[一二两三四五六七八九十]+)\s*批", text)
+            number = _number(match[1]) if match else None
+            rest = text.replace(match[0], "") if match else text
+            named = [p for p in self.programmes if p.city and p.city in rest]
+            programme = named[0] if len(named) == 1 else None
+        if programme is None or number is None:
+            return None
+        return self.batches.get((programme.pk, number))
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    tens, _sep, units = text.partition("十")
+    if "十" in text:
+        return CHINESE_NUMERALS.get(tens, 1) * 10 + CHINESE_NUMERALS.get(units, 0)
+    return CHINESE_NUMERALS.get(text)
+
+
+def _resolve_batch(row: Row, given: Batch | None, names: _BatchNames):
+    written = cells.text(row.values.pop("batch", "")) if "batch" in row.values else ""
+    if not written:
+        row.batch = given
+        if given is None:
+            row.error("batch", _("This column must not be empty."))
+        return
+    found = names.find(written)
+    if found is None:
+        row.error("batch", _("There is no batch %(batch)s.") % {"batch": written})
+    elif given and found != given:
+        row.error(
+            "batch",
+            _("The file names %(written)s, but the import is for %(batch)s.")
+            % {"written": written, "batch": given},
+        )
+    else:
+        row.batch = found
+
+
+# Matching against the database and deciding what changes
+
+
+class _Matcher:
+    def __init__(self, result: ImportResult):
+        self.result = result
+        self.rows = [row for row in result.rows if not row.problems]
+        self.cadres = {}  # pk → Cadre
+
+    def run(self):
+        cadres = self._match_cadres()
+        placements = self._placements_of(cadres)
+        host_units = self._host_units()
+        new_people = {}
+        seen = {}
+        for row in self.rows:
+            cadre = cadres.get(id(row))
+            if cadre is None:
+                cadre = self._new_cadre(row, new_people)
+            if row.problems:
+                continue
+            key = (id(cadre), row.batch.pk)
+            if key in seen:
+                rows = f"{seen[key].number}、{row.number}"
+                for other in (seen[key], row):
+                    other.error(
+                        "name",
+                        _("The same person is twice in %(batch)s: rows %(rows)s.")
+                        % {"batch": row.batch, "rows": rows},
+                    )
+                continue
+            seen[key] = row
+            row.cadre = cadre
+            self._apply(row, cadre, placements.get((cadre.pk, row.batch.pk)), host_units)
+        for row in self.result.rows:
+            if row.problems:
+                row.action = "error"
+
+    def _match_cadres(self) -> dict:
+        """{id(row): Cadre} for the rows that name a person already known."""
+        self._match_masked()
+        numbers = sorted(
+            {row.values["id_number"] for row in self.rows if row.values.get("id_number")}
+        )
+        by_number = {}
+        for chunk in _chunks(numbers):
+            for cadre in Cadre.objects.filter(id_number__in=chunk):
+                by_number[cadre.id_number] = self._known(cadre)
+        matched, unmatched = {}, []
+        for row in self.rows:
+            number = row.values.get("id_number")
+            if number and number in by_number:
+                matched[id(row)] = by_number[number]
+            else:
+                unmatched.append(row)
+        matched.update(self._match_by_name(unmatched))
+        return matched
+
+    def _known(self, cadre: Cadre) -> Cadre:
+        """One object per person, however many rows or queries find them."""
+        return self.cadres.setdefault(cadre.pk, cadre)
+
+    def _match_masked(self):
+        """A masked ID number (from an export) stands for the cadre already in the batch."""
+        masked = [
+            row for row in self.rows if cells.is_masked_id_number(row.values.get("id_number", ""))
+        ]
+        if not masked:
+            return
+        known = defaultdict(list)
+        for chunk in _chunks(sorted({row.name for row in masked})):
+            for p in Placement.objects.filter(
+                cadre__name__in=chunk, batch__in={row.batch for row in masked}
+            ).select_related("cadre"):
+                known[(p.batch_id, p.cadre.name, p.cadre.masked_id_number)].append(p.cadre)
+        for row in masked:
+            found = known.get((row.batch.pk, row.name, row.values["id_number"]), [])
+            if len(found) == 1:
+                row.masked_id = row.values["id_number"]
+                row.values["id_number"] = found[0].id_number
+            else:
+                row.error(
+                    "id_number",
+                    _(
+                        "%(value)s is a masked ID number that fits no cadre of this name in "
+                        "%(batch)s. Give the full ID number."
+                    )
+                    % {"value": row.values["id_number"], "batch": row.batch},
+                )
+        self.rows = [row for row in self.rows if not row.problems]
+
+    def _match_by_name(self, rows) -> dict:
+        """Name + birth date + home unit, for rows whose ID number is absent or not yet known."""
+        names = {row.name for row in rows}
+        candidates = defaultdict(set)
+        people = {}
+        for chunk in _chunks(sorted(names)):
+            for p in Placement.objects.filter(cadre__name__in=chunk).select_related("cadre"):
+                candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
+                people[p.cadre_id] = self._known(p.cadre)
+        matched = {}
+        for row in rows:
+            found = [
+                people[pk]
+                for pk in candidates.get((row.name, row.values.get("home_unit", "")), ())
+                if self._could_be(row, people[pk])
+            ]
+            if len(found) == 1:
+                matched[id(row)] = found[0]
+            elif len(found) > 1:
+                row.error(
+                    "name",
+                    _(
+                        "%(count)d cadres named %(name)s work at %(unit)s; give the ID number to "
+                        "say which one."
+                    )
+                    % {"count": len(found), "name": row.name, "unit": row.values["home_unit"]},
+                )
+        return matched
+
+    @staticmethod
+    def _could_be(row: Row, cadre: Cadre) -> bool:
+        number = row.values.get("id_number")
+        if number and cadre.id_number:
+            return False  # both have ID numbers, and they differ: two people
+        born = row.values.get("birth_date")
+        if born and cadre.birth_date:
+            return _same_birth(born, row.birth_precision, cadre.birth_date)
+        return True
+
+    def _placements_of(self, cadres: dict) -> dict:
+        """{(cadre id, batch id): Placement} for every placement of the matched cadres."""
+        found = {}
+        self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
+        placements = Placement.objects.select_related("batch__programme", "host_unit")
+        if not self.result.dry_run:
+            # Hold the rows until the import commits: an edit meanwhile waits, then sees the new
+            # version, instead of being overwritten.
+            placements = placements.select_for_update(of=("self",))
+        for chunk in _chunks(sorted(self.cadres)):
+            for p in placements.filter(cadre_id__in=chunk):
+                p.cadre = self.cadres[p.cadre_id]
+                found[(p.cadre_id, p.batch_id)] = p
+                self.placements_by_cadre[id(p.cadre)].append(p)
+        return found
+
+    def _host_units(self) -> dict:
+        """{name key: HostUnit}, existing ones fetched, unknown ones made (unsaved)."""
+        wanted = {}
+        for row in self.rows:
+            name = row.values.get("host_unit")
+            if name:
+                wanted.setdefault(host_unit_key(name), name)
+        units = {}
+        for chunk in _chunks(sorted(wanted)):
+            units.update({u.name_key: u for u in HostUnit.objects.filter(name_key__in=chunk)})
+        for key, name in wanted.items():
+            if key not in units:
+                unit = HostUnit(name=name)
+                unit.normalise()
+                units[key] = unit
+                self.result.new_host_units.append(unit.name)
+        return units
+
+    def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
+        """A cadre not yet known; two rows of one new person (two batches) share it."""
+        number = row.values.get("id_number")
+        key = number or (row.name, row.values.get("birth_date"), row.values.get("home_unit"))
+        if key not in new_people:
+            cadre = Cadre(name=row.name)
+            new_people[key] = cadre
+        return new_people[key]
+
+    def _apply(self, row: Row, cadre: Cadre, placement: Placement | None, host_units: dict):
+        before_cadre = {f: getattr(cadre, f) for f in CADRE_FIELDS}
+        values = row.values
+        for key in ("name", "id_number", "ethnicity", "political_status", "education", "phone"):
+            if values.get(key):
+                setattr(cadre, key, values[key])
+        if not cadre.id_number:
+            # Without an ID number, the file is the authority for gender and birth date.
+            if values.get("gender"):
+                cadre.gender = values["gender"]
+            born = values.get("birth_date")
+            if born and not (
+                cadre.birth_date and _same_birth(born, row.birth_precision, cadre.birth_date)
+            ):
+                cadre.birth_date = born
+        cadre.derive_from_id_number()
+        cadre.normalise()
+
+        is_new = placement is None
+        if is_new:
+            placement = Placement(cadre=cadre, batch=row.batch)
+        placement.batch = row.batch
+        before = {f: getattr(placement, f) for f in PLACEMENT_FIELDS}
+        for key, attribute in (("home_unit", "home_unit"), ("position", "position"),
+                               ("district", "district"), ("group", "group"),
+                               ("host_role", "role"), ("notes", "notes"),
+                               ("category", "category")):  # fmt: skip
+            if values.get(key):
+                setattr(placement, attribute, values[key])
+        if "rank" in values:
+            placement.rank, placement.rank_tier = values["rank"]
+        if values.get("host_unit"):
+            placement.host_unit = host_units[host_unit_key(values["host_unit"])]
+        for key in ("start_date", "end_date"):
+            if key in values:
+                setattr(placement, key, values[key])
+        placement.normalise()
+        self._check_term(row, placement)
+        if row.problems:
+            return
+        changes = {
+            f: (before_cadre[f], getattr(cadre, f))
+            for f in CADRE_FIELDS
+            if before_cadre[f] != getattr(cadre, f)
+        }
+        changes |= {
+            f: (before[f], getattr(placement, f))
+            for f in PLACEMENT_FIELDS
+            if _value(before[f]) != _value(getattr(placement, f))
+        }
+        if cadre.pk is None or is_new:
+            row.action = "new"
+        else:
+            row.action = "updated" if changes else "unchanged"
+        row.placement = placement
+        if row.action == "updated":
+            row.changes = {_label(f): (_show(b), _show(a)) for f, (b, a) in changes.items()}
+        row.recorded = {f: [_record_value(b), _record_value(a)] for f, (b, a) in changes.items()}
+        if is_new:
+            self.placements_by_cadre[id(cadre)].append(placement)
+
+    def _check_term(self, row: Row, placement: Placement):
+        batch_term = row.batch.term
+        term = placement.term_within(batch_term)
+        if (placement.start_date or placement.end_date) and batch_term.start is None:
+            row.error(
+                "start_date",
+                _("The batch has no start date yet, so the placement cannot have its own dates."),
+            )
+            return
+        if term.start and term.end and term.start > term.end:
+            row.error("end_date", _("The end date comes before the start date."))
+            return
+        if not batch_term.contains(term):
+            row.error(
+                "start_date" if "start_date" in row.values else "end_date",
+                _("The dates must lie inside the batch's term, %(start)s to %(end)s.")
+                % {"start": batch_term.start, "end": batch_term.end},
+            )
+            return
+        others = [
+            p for p in self.placements_by_cadre[id(placement.cadre)] if p.batch_id != row.batch.pk
+        ]
+        other = placement.overlapping(others, batch_term=batch_term)
+        if other:
+            row.error("batch", " ".join(placement.overlap_error(other, batch_term).messages))
+
+
+def _full_id(row: Row) -> bool:
+    number = row.values.get("id_number")
+    return bool(number) and not cells.is_masked_id_number(number)
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _value(value):
+    """Compare foreign keys by identity of the row they point at."""
+    if isinstance(value, HostUnit):
+        return value.pk or id(value)
+    return value
+
+
+def _label(field_name: str) -> str:
+    for model in (Cadre, Placement):
+        try:
+            return str(model._meta.get_field(field_name).verbose_name)
+        except Exception:  # noqa: BLE001 - a field of the other model
+            continue
+    return field_name
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _record_value(value):
+    if isinstance(value, HostUnit):
+        return value.name
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+# Writing
+
+
+def _write(result: ImportResult):
+    rows = [row for row in result.rows if row.action in ("new", "updated")]
+    units = {}
+    for row in rows:
+        unit = row.placement.host_unit
+        if unit is not None and unit.pk is None:
+            units[unit.name_key] = unit
+    HostUnit.objects.bulk_create(units.values())
+    new_cadres = {id(row.cadre): row.cadre for row in rows if row.cadre.pk is None}
+    Cadre.objects.bulk_create(new_cadres.values(), batch_size=1000)
+    changed_cadres = {
+        id(r.cadre): r.cadre
+        for r in rows
+        if r.cadre.pk and id(r.cadre) not in new_cadres and set(r.recorded) & set(CADRE_FIELDS)
+    }
+    if changed_cadres:
+        fields = sorted({f for r in rows for f in r.recorded if f in CADRE_FIELDS} | {"name_sort"})
+        Cadre.objects.bulk_update(changed_cadres.values(), fields, batch_size=1000)
+    now = timezone.now()
+    new_placements = []
+    changed_placements = []
+    for row in rows:
+        placement = row.placement
+        # bulk_create and bulk_update take the primary keys of the cadre and host unit saved
+        # above from the objects themselves.
+        if placement.pk is None:
+            placement.created_at = placement.updated_at = now
+            new_placements.append(placement)
+        elif set(row.recorded) & set(PLACEMENT_FIELDS):
+            placement.updated_at = now
+            placement.version += 1
+            changed_placements.append(placement)
+    Placement.objects.bulk_create(new_placements, batch_size=1000)
+    if changed_placements:
+        fields = sorted(
+            {f for r in rows for f in r.recorded if f in PLACEMENT_FIELDS}
+            | {"updated_at", "version"}
+        )
+        Placement.objects.bulk_update(changed_placements, fields, batch_size=1000)
+
+
+def _record(result: ImportResult, user, source) -> RosterImport:
+    record = RosterImport.objects.create(
+        user=user if user and user.is_authenticated else None,
+        source=source,
+        file_name=result.file_name[:255],
+        outcome=RosterImport.Outcome.IMPORTED if result.ok else RosterImport.Outcome.REFUSED,
+        new_count=result.count("new"),
+        updated_count=result.count("updated"),
+        unchanged_count=result.count("unchanged"),
+        error_count=len(result.problems),
+        errors=[p.as_dict() for p in result.problems[:1000]],
+    )
+    batches = result.batches
+    if batches:
+        record.batches.set(batches)
+    if result.ok:
+        RosterImportChange.objects.bulk_create(
+            [
+                RosterImportChange(
+                    roster_import=record,
+                    placement=row.placement,
+                    row=row.number,
+                    action=row.action,
+                    fields=row.recorded,
+                )
+                for row in result.rows
+                if row.action in ("new", "updated")
+            ],
+            batch_size=1000,
+        )
+    return record
