@@ -61,5 +61,12 @@ def summary(result) -> str:
     }
     if not result.ok:
         return _("Not imported, nothing written: %(errors)d errors.") % counts
-    text = _("%(new)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts
-    return (_("Dry run, nothing written: ") + text) if result.dry_run else text
+    if result.dry_run:
+        return (
+            _(
+                "Dry run, nothing written: %(new)d new, %(updated)d updated, %(unchanged)d "
+                "unchanged."
+            )
+            % counts
+        )
+    return _("%(new)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts
