@@ -8,7 +8,13 @@ from cohorts.models import Cadre
 from placements.importing import import_roster
 from placements.models import HostUnit, Placement, RosterImport, RosterImportChange
 
-from .factories import BatchFactory, CadreFactory, HostUnitFactory, PlacementFactory, ProgrammeFactory
+from .factories import (
+    BatchFactory,
+    CadreFactory,
+    HostUnitFactory,
+    PlacementFactory,
+    ProgrammeFactory,
+)
 from .roster_files import csv_bytes, person, table, xls_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +87,10 @@ def test_xlsx_formula_is_stored_as_its_text(sz3):
 
 @pytest.mark.parametrize(
     ("data", "name"),
-    [(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "photo.csv"), (b"PK\x03\x04garbage", "r.xlsx")],
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x01", "photo.csv"),
+        (b"PK\x03\x04garbage", "r.xlsx"),
+    ],
 )
 def test_a_file_that_is_not_a_spreadsheet_is_refused_clearly(sz3, data, name):
     problem = only_error(run(data, name))
@@ -146,7 +155,9 @@ def test_every_sheet_with_a_header_is_read(sz3):
 
 
 def test_errors_on_several_sheets_name_the_sheet(sz3):
-    data = xlsx_bytes(table([person(1)]), table([person(2, 性别="未知")]), titles=["市南区", "崂山区"])
+    data = xlsx_bytes(
+        table([person(1)]), table([person(2, 性别="未知")]), titles=["市南区", "崂山区"]
+    )
     problem = only_error(run(data, "r.xlsx"))
     assert (problem.sheet, problem.row, problem.column) == ("崂山区", 2, "性别")
 
@@ -168,7 +179,9 @@ def test_batch_column_is_required_without_batch_option(sz3):
 # Values
 
 
-@pytest.mark.parametrize("written", ["SZ-3", "sz-3", "深圳第3批", "深圳第三批", "第三批赴深圳体悟实训"])
+@pytest.mark.parametrize(
+    "written", ["SZ-3", "sz-3", "深圳第3批", "深圳第三批", "第三批赴深圳体悟实训"]
+)
 def test_each_spelling_of_a_batch_names_it(sz3, shanghai, written):
     BatchFactory(programme=shanghai, number=3)
     result = run(csv_bytes(table([person(1, 批次=written)])))
@@ -253,7 +266,13 @@ def test_invalid_id_number_is_refused_with_the_reason(sz3):
 
 def test_same_id_number_twice_names_both_rows(sz3):
     number = person(1)["身份证号"]
-    result = run(csv_bytes(table([person(1), person(2), person(3, 身份证号=number, 出生年月=person(1)["出生年月"])])))
+    result = run(
+        csv_bytes(
+            table(
+                [person(1), person(2), person(3, 身份证号=number, 出生年月=person(1)["出生年月"])]
+            )
+        )
+    )
     assert [(p.row, p.message) for p in result.problems] == [
         (2, "同一身份证号也出现在本文件第4行。"),
         (4, "同一身份证号也出现在本文件第2行。"),
@@ -411,7 +430,7 @@ def test_id_number_added_later_completes_the_same_person(sz3):
 
 def test_ambiguous_match_without_id_number_is_an_error(sz3, shenzhen):
     other = BatchFactory(programme=shenzhen, number=1, start_date=datetime.date(2019, 4, 1))
-    for serial in (1, 2):
+    for _ in (1, 2):
         cadre = CadreFactory(name="王伟", id_number=None, birth_date=None)
         PlacementFactory(cadre=cadre, batch=other, home_unit="市委办公厅")
     row = person(1, 姓名="王伟", 身份证号="", 出生年月="", 工作单位="市委办公厅")
