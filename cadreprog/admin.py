@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -23,6 +24,35 @@ class AdminSite(admin.AdminSite):
     site_header = _("Cadre training administration")
     site_title = _("Cadre training administration")
     index_title = _("Programmes, batches and placements")
+
+    def get_urls(self):
+        from placements import admin_roster as roster  # the models are loaded by now
+
+        def view(function):
+            return self.admin_view(lambda request, **kwargs: function(request, self, **kwargs))
+
+        # Before the model URLs, whose catch-all would read "import" as a placement's id.
+        prefix = "placements/placement/"
+        return [
+            path(f"{prefix}import/", view(roster.import_view), name="placements_placement_import"),
+            path(
+                f"{prefix}import/confirm/",
+                view(roster.confirm_view),
+                name="placements_placement_import_confirm",
+            ),
+            path(
+                f"{prefix}import/<str:token>/errors/",
+                view(roster.error_file_view),
+                name="placements_placement_import_errors",
+            ),
+            path(
+                f"{prefix}import/template/",
+                view(roster.template_view),
+                name="placements_placement_import_template",
+            ),
+            path(f"{prefix}export/", view(roster.export_view), name="placements_placement_export"),
+            *super().get_urls(),
+        ]
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

@@ -109,6 +109,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
+# Roster uploads wait here between the admin's preview and its confirmation.
+ROSTER_UPLOAD_DIR = env.path("ROSTER_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")
+# Uploads of rosters run to 10 MB (10,000 rows with long unit names); keep them in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 # Production hardening; behind an HTTPS reverse proxy set SECURE_PROXY_SSL_HEADER.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 if env.bool("BEHIND_HTTPS_PROXY", default=False):

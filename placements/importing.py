@@ -25,7 +25,14 @@ from cohorts.models import Batch, Cadre, Programme
 from cohorts.text import halfwidth, normalise_name, squeeze
 
 from . import cells, ranks, reading, roster
-from .models import HostUnit, Placement, RosterImport, RosterImportChange, host_unit_key
+from .models import (
+    HostUnit,
+    Placement,
+    RosterImport,
+    RosterImportChange,
+    host_unit_core,
+    host_unit_key,
+)
 
 FOOTER_WORDS = ("合计", "总计", "共计", "小计", "填表人", "审核人", "制表人", "填报人", "填表日期",
                 "审核", "负责人签字", "注：", "注:", "说明")  # fmt: skip
@@ -118,6 +125,8 @@ class ImportResult:
     file_problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_host_units: list[str] = field(default_factory=list)
+    # new unit's name → known units it resembles, for staff to check before confirming
+    resembling_host_units: dict[str, list[str]] = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
     roster_import: RosterImport | None = None
 
@@ -191,8 +200,14 @@ def _finish(result: ImportResult, user, source) -> ImportResult:
         if row.problems:
             row.action = "error"
     if not result.ok and not result.dry_run:
-        result.roster_import = _record(result, user, source)
+        record_refusal(result, user, source)
     return result
+
+
+def record_refusal(result: ImportResult, user, source) -> RosterImport:
+    """Keep a refused file in the import history (the admin's preview is a dry run)."""
+    result.roster_import = _record(result, user, source)
+    return result.roster_import
 
 
 # Finding the header
@@ -616,12 +631,26 @@ class _Matcher:
         units = {}
         for chunk in _chunks(sorted(wanted)):
             units.update({u.name_key: u for u in HostUnit.objects.filter(name_key__in=chunk)})
+        known = None
         for key, name in wanted.items():
             if key not in units:
                 unit = HostUnit(name=name)
                 unit.normalise()
                 units[key] = unit
                 self.result.new_host_units.append(unit.name)
+                if known is None:
+                    known = [
+                        (u.name, host_unit_core(u.name)) for u in HostUnit.objects.only("name")
+                    ]
+                core = host_unit_core(unit.name)
+                similar = [
+                    name
+                    for name, other in known
+                    if min(len(core), len(other)) >= 2
+                    and (core.startswith(other) or other.startswith(core))
+                ]
+                if similar:
+                    self.result.resembling_host_units[unit.name] = similar
         return units
 
     def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
@@ -689,7 +718,7 @@ class _Matcher:
             row.action = "updated" if changes else "unchanged"
         row.placement = placement
         if row.action == "updated":
-            row.changes = {_label(f): (_show(b), _show(a)) for f, (b, a) in changes.items()}
+            row.changes = {field_label(f): (_show(b), _show(a)) for f, (b, a) in changes.items()}
         row.recorded = {f: [_record_value(b), _record_value(a)] for f, (b, a) in changes.items()}
         if is_new:
             self.placements_by_cadre[id(cadre)].append(placement)
@@ -739,7 +768,7 @@ def _value(value):
     return value
 
 
-def _label(field_name: str) -> str:
+def field_label(field_name: str) -> str:
     for model in (Cadre, Placement):
         try:
             return str(model._meta.get_field(field_name).verbose_name)

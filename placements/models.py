@@ -23,6 +23,16 @@ def host_unit_key(name: str) -> str:
     return re.sub(r"\s+", "", halfwidth(name)).casefold()
 
 
+_BRACKETED = re.compile(r"\([^)]*\)")
+_LEGAL_ENDINGS = re.compile(r"(股份有限公司|有限责任公司|有限公司|公司|集团|总部|中心)+$")
+
+
+def host_unit_core(name: str) -> str:
+    """腾讯科技（深圳）有限公司 → 腾讯科技: the name without place and legal form, for flagging
+    a new unit that may be a known one written another way (腾讯集团 → 腾讯)."""
+    return _LEGAL_ENDINGS.sub("", _BRACKETED.sub("", host_unit_key(name)))
+
+
 class HostUnitQuerySet(models.QuerySet):
     def with_counts(self):
         counted = self.annotate(placement_count=Count("placements"))

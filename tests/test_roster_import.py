@@ -318,6 +318,13 @@ def test_host_unit_written_differently_matches_the_known_one(sz3):
     assert Placement.objects.get().host_unit == known
 
 
+def test_new_host_unit_resembling_a_known_one_is_flagged(sz3):
+    HostUnitFactory(name="腾讯集团")
+    HostUnitFactory(name="华润置地有限公司")
+    result = run(csv_bytes(table([person(1, 实训单位="腾讯科技（深圳）有限公司")])))
+    assert result.resembling_host_units == {"腾讯科技（深圳）有限公司": ["腾讯集团"]}
+
+
 def test_empty_host_unit_means_not_placed_yet(sz3):
     assert run(csv_bytes(table([person(1, 实训单位="")]))).ok
     assert Placement.objects.get().host_unit is None

@@ -1,0 +1,302 @@
+"""Roster import and export in the admin: upload → preview → confirm, the error file, the blank
+template, exports of what the placement list shows, and the import history.
+
+The views are thin: the work is importing.import_roster, exporting and workbooks, which the
+command line uses too. Between preview and confirm the upload waits in a private folder under
+a random name that only the uploader's session knows.
+"""
+
+import re
+import secrets
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cohorts.models import Batch
+
+from . import exporting, importing, reading, workbooks
+from .models import Placement, RosterImport
+
+PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
+SESSION_KEY = "roster_uploads"
+TOKEN = re.compile(r"[0-9a-f]{32}")
+XLSX = exporting.CONTENT_TYPES["xlsx"]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Roster file"),
+        help_text=gettext_lazy("CSV (UTF-8 or GBK), XLSX or XLS, as the districts send it."),
+    )
+    batch = forms.ModelChoiceField(
+        Batch.objects.all(),
+        required=False,
+        label=gettext_lazy("Batch"),
+        help_text=gettext_lazy("Only needed when the file has no 批次 column."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(reading.SUFFIXES):
+            raise forms.ValidationError(_("Give a .csv, .xlsx or .xls file."))
+        return upload
+
+
+def can_import(user) -> bool:
+    """Staff who may see every batch and add and change placements; never a team lead."""
+    return user.has_perms(
+        ["cohorts.view_all_batches", "placements.add_placement", "placements.change_placement"]
+    )
+
+
+def _upload_dir() -> Path:
+    folder = Path(settings.ROSTER_UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep_upload(request, data: bytes, name: str, batch: Batch | None) -> str:
+    token = secrets.token_hex(16)
+    (_upload_dir() / token).write_bytes(data)
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads[token] = {"name": name, "batch": batch.pk if batch else None}
+    request.session[SESSION_KEY] = uploads
+    return token
+
+
+def _upload(request, token: str) -> tuple[bytes, str, Batch | None]:
+    """The kept upload of this session's user, or 404 (a token from elsewhere finds nothing)."""
+    upload = request.session.get(SESSION_KEY, {}).get(token)
+    path = _upload_dir() / token
+    if not TOKEN.fullmatch(token or "") or upload is None or not path.is_file():
+        raise Http404(_("The uploaded file has expired. Upload it again."))
+    batch = Batch.objects.filter(pk=upload["batch"]).first() if upload["batch"] else None
+    return path.read_bytes(), upload["name"], batch
+
+
+def _forget_upload(request, token: str):
+    (_upload_dir() / token).unlink(missing_ok=True)
+    uploads = request.session.get(SESSION_KEY, {})
+    uploads.pop(token, None)
+    request.session[SESSION_KEY] = uploads
+
+
+def import_view(request, site):
+    if not can_import(request.user):
+        raise PermissionDenied
+    context = {**site.each_context(request), "title": _("Import a roster"), "opts": Placement._meta}
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload, batch = form.cleaned_data["file"], form.cleaned_data["batch"]
+            data = upload.read()
+            result = importing.import_roster(
+                data, upload.name, batch=batch, user=request.user, dry_run=True,
+                source=RosterImport.Source.ADMIN,
+            )  # fmt: skip
+            if not result.ok:
+                importing.record_refusal(result, request.user, RosterImport.Source.ADMIN)
+            token = _keep_upload(request, data, upload.name, batch)
+            context |= _preview_context(result, token)
+            return TemplateResponse(request, "admin/placements/roster_preview.html", context)
+    else:
+        initial = {"batch": request.GET.get("batch")} if request.GET.get("batch") else {}
+        form = UploadForm(initial=initial)
+    context |= {"form": form, "recent": RosterImport.objects.select_related("user")[:5]}
+    return TemplateResponse(request, "admin/placements/roster_import.html", context)
+
+
+def _preview_context(result, token) -> dict:
+    rows = [row for row in result.rows if row.action == "error"]
+    rows += [row for row in result.rows if row.action in ("new", "updated")][:PREVIEW_ROWS]
+    rows.sort(key=lambda row: (row.sheet, row.number))
+    return {
+        "result": result,
+        "token": token,
+        "shown_rows": rows,
+        "counts": {
+            "new": result.count("new"),
+            "updated": result.count("updated"),
+            "unchanged": result.count("unchanged"),
+            "errors": len(result.problems),
+            "error_rows": result.count("error"),
+        },
+        "preview_rows": PREVIEW_ROWS,
+        "more_rows": sum(1 for r in result.rows if r.action in ("new", "updated")) > PREVIEW_ROWS,
+    }
+
+
+def confirm_view(request, site):
+    if not can_import(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("admin:placements_placement_import")
+    token = request.POST.get("token", "")
+    data, name, batch = _upload(request, token)
+    result = importing.import_roster(
+        data, name, batch=batch, user=request.user, source=RosterImport.Source.ADMIN
+    )
+    if not result.ok:
+        # The database changed since the preview (or someone else imported first).
+        messages.error(
+            request, _("Nothing was imported: ") + "；".join(map(str, result.problems[:5]))
+        )
+        return redirect("admin:placements_placement_import")
+    _forget_upload(request, token)
+    messages.success(
+        request,
+        _("Imported %(file)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.")
+        % {
+            "file": name,
+            "new": result.count("new"),
+            "updated": result.count("updated"),
+            "unchanged": result.count("unchanged"),
+        },
+    )
+    url = reverse("admin:placements_placement_changelist")
+    batches = result.batches
+    return redirect(f"{url}?batch__id__exact={batches[0].pk}" if len(batches) == 1 else url)
+
+
+def error_file_view(request, site, token):
+    if not can_import(request.user):
+        raise PermissionDenied
+    data, name, batch = _upload(request, token)
+    result = importing.import_roster(data, name, batch=batch, dry_run=True)
+    stem = name.rsplit(".", 1)[0]
+    return _xlsx_download(
+        workbooks.with_errors(result), _("%(name)s (errors).xlsx") % {"name": stem}
+    )
+
+
+def template_view(request, site):
+    if not request.user.has_perm("placements.add_placement"):
+        raise PermissionDenied
+    return _xlsx_download(workbooks.blank_template(), _("roster template.xlsx"))
+
+
+def export_view(request, site):
+    """The placements the admin list shows with the same filters and search, all pages."""
+    model_admin = site._registry[Placement]
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in exporting.FORMATS:
+        raise Http404
+    params = request.GET.copy()
+    params.pop("format", None)
+    request.GET = params
+    changelist = model_admin.get_changelist_instance(request)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return exporting.export_response(
+        changelist.queryset,
+        fmt=fmt,
+        user=request.user,
+        filename=_("roster %(stamp)s") % {"stamp": stamp},
+    )
+
+
+def _xlsx_download(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@admin.action(permissions=["view"], description=gettext_lazy("Export selected as XLSX"))
+def export_selected_xlsx(modeladmin, request, queryset):
+    return exporting.export_response(
+        queryset, fmt="xlsx", user=request.user, filename=_("roster (selected)")
+    )
+
+
+@admin.action(permissions=["view"], description=gettext_lazy("Export selected as CSV"))
+def export_selected_csv(modeladmin, request, queryset):
+    return exporting.export_response(
+        queryset, fmt="csv", user=request.user, filename=_("roster (selected)")
+    )
+
+
+@admin.action(
+    permissions=["view"],
+    description=gettext_lazy("Export the rosters of the selected batches (XLSX)"),
+)
+def export_batches(modeladmin, request, queryset):
+    placements = Placement.objects.visible_to(request.user).filter(batch__in=queryset)
+    return exporting.export_response(
+        placements, fmt="xlsx", user=request.user, filename=_("roster")
+    )
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
+                    "new_count", "updated_count", "unchanged_count", "error_count"]  # fmt: skip
+    list_filter = ["outcome", "source", "batches"]
+    search_fields = ["file_name", "user__username"]
+    date_hierarchy = "created_at"
+    fields = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
+              ("new_count", "updated_count", "unchanged_count", "error_count"),
+              "error_list", "change_list"]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("batches")
+
+    def has_module_permission(self, request):
+        return can_import(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_import(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("batches"))
+    def batch_list(self, obj):
+        return "、".join(batch.code for batch in obj.batches.all())
+
+    @admin.display(description=gettext_lazy("errors"))
+    def error_list(self, obj):
+        if not obj.errors:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{}</li>", ((str(importing.Problem(**e)),) for e in obj.errors)
+            ),
+        )
+
+    @admin.display(description=gettext_lazy("changes by row"))
+    def change_list(self, obj):
+        changes = obj.changes.select_related("placement__cadre")[:PREVIEW_ROWS]
+        if not changes:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (c.row, c.placement.cadre.name if c.placement else "-", c.get_action_display(),
+                 "；".join(f"{importing.field_label(f)}：{b or '∅'} → {a or '∅'}"
+                          for f, (b, a) in c.fields.items()))
+                for c in changes
+            ),
+        )  # fmt: skip
+        return format_html('<table class="roster-changes">{}</table>', rows)

@@ -1,0 +1,170 @@
+"""Roster import and export in the admin: upload, preview, confirm, error file, template."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from placements.models import Placement, RosterImport
+
+from .factories import BatchFactory, PlacementFactory
+from .roster_files import csv_bytes, person, table
+
+pytestmark = pytest.mark.django_db
+IMPORT = reverse("admin:placements_placement_import")
+CONFIRM = reverse("admin:placements_placement_import_confirm")
+EXPORT = reverse("admin:placements_placement_export")
+
+
+@pytest.fixture(autouse=True)
+def uploads(settings, tmp_path):
+    settings.ROSTER_UPLOAD_DIR = tmp_path / "uploads"
+
+
+def upload(client, data: bytes, name="花名册.csv", **fields):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data), **fields})
+
+
+def test_upload_shows_a_preview_and_writes_nothing(staff_client, sz3):
+    response = upload(staff_client, csv_bytes(table([person(1), person(2)]), "gbk"))
+    assert response.status_code == 200
+    assert response.context["counts"]["new"] == 2
+    assert "确认导入" in response.content.decode()
+    assert not Placement.objects.exists()
+
+
+def test_confirm_imports_and_lands_on_the_batch(staff_client, sz3):
+    token = upload(staff_client, csv_bytes(table([person(1)]), "gbk")).context["token"]
+    response = staff_client.post(CONFIRM, {"token": token})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?batch__id__exact={sz3.pk}")
+    assert Placement.objects.get().batch == sz3
+    assert RosterImport.objects.get().file_name == "花名册.csv"
+
+
+def test_confirm_twice_does_not_import_twice(staff_client, sz3):
+    token = upload(staff_client, csv_bytes(table([person(1)]))).context["token"]
+    staff_client.post(CONFIRM, {"token": token})
+    assert staff_client.post(CONFIRM, {"token": token}).status_code == 404
+    assert Placement.objects.count() == 1
+
+
+def test_preview_of_a_file_with_errors_shows_them_by_row_and_offers_no_confirm(staff_client, sz3):
+    response = upload(staff_client, csv_bytes(table([person(1), person(2, 职级="大官")])))
+    page = response.content.decode()
+    assert "确认导入" not in page
+    assert "“大官”不是职级" in page
+    shown = [(row.number, row.action) for row in response.context["shown_rows"]]
+    assert shown == [(2, "new"), (3, "error")]
+    assert RosterImport.objects.get().outcome == "refused"
+
+
+def test_batch_chosen_on_the_form_stands_for_a_missing_column(staff_client, sz3):
+    data = csv_bytes([r[1:] for r in table([person(1)])])
+    response = upload(staff_client, data, batch=sz3.pk)
+    assert response.context["result"].ok
+
+
+def test_wrong_file_type_is_refused_on_the_form(staff_client, sz3):
+    response = upload(staff_client, b"hello", name="notes.docx")
+    assert response.status_code == 200
+    assert "请提供 .csv、.xlsx 或 .xls 文件" in response.content.decode()
+
+
+def test_not_a_spreadsheet_gets_a_clear_message_not_a_traceback(staff_client, sz3):
+    response = upload(staff_client, b"\x00\x01\x02binary", name="roster.csv")
+    assert response.status_code == 200
+    assert "既不是电子表格" in response.content.decode()
+
+
+def test_error_file_marks_the_failing_row_and_keeps_id_numbers_as_text(staff_client, sz3):
+    rows = [["第三批花名册"], *table([person(1), person(2, 性别="?")])]
+    token = upload(staff_client, csv_bytes(rows)).context["token"]
+    response = staff_client.get(reverse("admin:placements_placement_import_errors", args=[token]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[2]]
+    assert header[-1] == "错误说明"
+    assert sheet.cell(row=3, column=len(header)).value is None
+    assert "性别" in sheet.cell(row=4, column=len(header)).value
+    id_cell = sheet.cell(row=4, column=header.index("身份证号") + 1)
+    assert (id_cell.value, id_cell.data_type) == (person(2)["身份证号"], "s")
+
+
+def test_someone_elses_upload_cannot_be_confirmed(staff_client, client, sz3, django_user_model):
+    token = upload(staff_client, csv_bytes(table([person(1)]))).context["token"]
+    other = django_user_model.objects.create_superuser("other", password="x")
+    client.force_login(other)
+    assert client.post(CONFIRM, {"token": token}).status_code == 404
+    assert not Placement.objects.exists()
+
+
+def test_blank_template_has_the_headers_text_columns_and_an_example(staff_client):
+    response = staff_client.get(reverse("admin:placements_placement_import_template"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["批次", "姓名", "性别"]
+    id_column = header.index("身份证号") + 1
+    assert sheet.cell(row=2, column=id_column).value == "37021219850312001X"
+    assert sheet.cell(row=50, column=id_column).number_format == "@"
+
+
+def test_the_template_imports_as_is(staff_client, sz3):
+    data = staff_client.get(reverse("admin:placements_placement_import_template")).content
+    response = upload(staff_client, data, name="template.xlsx")
+    assert response.context["result"].ok, response.context["result"].problems
+
+
+def test_users_who_cannot_see_every_batch_cannot_import(client, django_user_model, sz3):
+    clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    for codename in ("add_placement", "change_placement", "view_placement"):
+        clerk.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(clerk)
+    assert client.get(IMPORT).status_code == 403
+
+
+def test_export_follows_the_admin_list_filters(staff_client, sz3, shenzhen):
+    other = BatchFactory(programme=shenzhen, number=4, start_date=sz3.start_date.replace(year=2021))
+    kept = PlacementFactory(batch=sz3)
+    PlacementFactory(batch=other)
+    response = staff_client.get(EXPORT, {"batch__id__exact": sz3.pk, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == [kept.cadre.name]
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_export_masks_id_numbers_without_the_permission(client, django_user_model, sz3):
+    placement = PlacementFactory(batch=sz3)
+    viewer = django_user_model.objects.create_user("viewer", is_staff=True)
+    for codename in ("view_placement", "view_all_batches"):
+        viewer.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(viewer)
+    content = client.get(EXPORT, {"format": "csv"}).content.decode("utf-8-sig")
+    assert placement.cadre.masked_id_number in content
+    assert placement.cadre.id_number not in content
+
+
+def test_export_selected_action(staff_client, sz3):
+    chosen, _other = PlacementFactory.create_batch(2, batch=sz3)
+    response = staff_client.post(
+        reverse("admin:placements_placement_changelist"),
+        {"action": "export_selected_csv", "_selected_action": [chosen.pk]},
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:]] == [chosen.cadre.name]
+
+
+def test_import_history_page_lists_the_changes(staff_client, sz3):
+    token = upload(staff_client, csv_bytes(table([person(1)]))).context["token"]
+    staff_client.post(CONFIRM, {"token": token})
+    record = RosterImport.objects.get()
+    page = staff_client.get(reverse("admin:placements_rosterimport_change", args=[record.pk]))
+    assert person(1)["姓名"] in page.content.decode()
+
+
+def test_changelist_offers_import_and_export(staff_client, sz3):
+    page = staff_client.get(reverse("admin:placements_placement_changelist")).content.decode()
+    assert IMPORT in page and EXPORT in page
