@@ -7,7 +7,7 @@ PORT ?= 8000
 # Pip options, e.g. PIP_OPTS="--no-index --find-links=wheelhouse" for an offline install.
 PIP_OPTS ?=
 
-.PHONY: run test lint format migrations-check deploy-check messages install
+.PHONY: run test lint format migrations-check deploy-check messages install bench
 
 install: $(VENV)/.installed
 
@@ -47,3 +47,7 @@ deploy-check: install
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore "$(VENV)/*" --no-obsolete
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore "$(VENV)/*"
+
+# Performance figures into docs/benchmarks.md (SQLite and the PostgreSQL of BENCH_POSTGRES_URL).
+bench: install
+	$(BIN)/python bench/roster_import.py

@@ -249,7 +249,9 @@ class RosterImportAdmin(admin.ModelAdmin):
     fields = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
               ("new_count", "updated_count", "unchanged_count", "error_count"),
               "error_list", "change_list"]  # fmt: skip
-    readonly_fields = fields
+    readonly_fields = [
+        name for item in fields for name in (item if isinstance(item, tuple) else [item])
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("batches")

@@ -678,7 +678,8 @@ class _Matcher:
             ):
                 cadre.birth_date = born
         cadre.derive_from_id_number()
-        cadre.normalise()
+        if cadre.pk is None or cadre.name != before_cadre["name"]:
+            cadre.normalise()  # sets the pinyin sort key; the file's values are normalised already
 
         is_new = placement is None
         if is_new:

@@ -4,6 +4,7 @@ One row per cadre in a batch. Headers are matched after removing spaces (full-wi
 in Chinese or by their English alias; a few other spellings that districts use are accepted.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -74,24 +75,25 @@ def column_for_header(text) -> Column | None:
 # Cell values, both ways. Rosters are Chinese whatever language the user reads the site in.
 
 
-def _labels(choices) -> dict[str, str]:
+@functools.cache
+def _labels(choices_class) -> dict[str, str]:
     with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices}
+        return {value: str(label) for value, label in choices_class.choices}
 
 
 def gender_label(value: str) -> str:
-    return _labels(Gender.choices).get(value, "")
+    return _labels(Gender).get(value, "")
 
 
 def category_label(value: str) -> str:
-    return _labels(Category.choices).get(value, "")
+    return _labels(Category).get(value, "")
 
 
 def rank_label(rank: str, tier: str) -> str:
     """正处级; 处级 when only the tier is known; empty for no rank."""
     if rank:
-        return "" if rank == ranks.Rank.OTHER else _labels(ranks.Rank.choices)[rank]
-    return _labels(ranks.Tier.choices).get(tier, "")
+        return "" if rank == ranks.Rank.OTHER else _labels(ranks.Rank)[rank]
+    return _labels(ranks.Tier).get(tier, "")
 
 
 def parse_gender(text: str) -> str:
@@ -105,13 +107,21 @@ def parse_gender(text: str) -> str:
 
 def parse_category(text: str) -> str:
     """The category value for 党政群机关, its English label or its code; ValueError otherwise."""
-    key = header_key(text)
-    for value, label in Category.choices:
-        with translation.override("en"):
-            english = str(label)
-        if key in (header_key(value), header_key(english), header_key(category_label(value))):
-            return value
-    raise ValueError(text)
+    try:
+        return _category_spellings()[header_key(text)]
+    except KeyError:
+        raise ValueError(text) from None
+
+
+@functools.cache
+def _category_spellings() -> dict[str, str]:
+    with translation.override("en"):
+        english = {value: str(label) for value, label in Category.choices}
+    return {
+        header_key(spelling): value
+        for value in Category.values
+        for spelling in (value, english[value], category_label(value))
+    }
 
 
 def category_spellings() -> str:
