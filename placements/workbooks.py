@@ -87,7 +87,7 @@ def with_errors(result: ImportResult) -> bytes:
                 header = sheet.cell(row=number, column=width + 1, value=roster.ERROR_HEADER)
                 header.font = BOLD
             elif found:
-                cell = sheet.cell(row=number, column=width + 1, value="；".join(found))
+                cell = sheet.cell(row=number, column=width + 1, value="\n".join(found))
                 cell.fill = ERROR
                 cell.alignment = Alignment(wrap_text=True)
         sheet.column_dimensions[get_column_letter(width + 1)].width = 60
