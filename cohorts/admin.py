@@ -1,18 +1,53 @@
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
+from placements.admin_roster import export_batches
+from placements.lead_forms import VersionedPlacementForm
 from placements.models import Placement
 
 from .admin_filters import GenerationFilter, TermStatusFilter
 from .models import Batch, Cadre, Programme
+from .roles import LEAD_GROUP
 from .terms import Term
+
+
+class ScopedAdminMixin:
+    """Defense in depth: the admin shows what `visible_to` allows, whoever reaches it.
+
+    Lists, change pages, autocomplete results (which use the target admin's queryset) and the
+    choices of foreign keys to scoped models are limited; another batch's object is a 404.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404
+        return obj
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped(db_field, request, kwargs)
+        )
+
+
+def scoped(db_field, request, kwargs):
+    """The choices of a foreign key to a batch or cadre, as the user may see them."""
+    choices = db_field.related_model._default_manager.all()
+    if hasattr(choices, "visible_to"):
+        kwargs["queryset"] = choices.visible_to(request.user)
+    return kwargs
 
 
 def term_progress(term: Term):
@@ -59,7 +94,8 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(admin.ModelAdmin):
+class BatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    actions = [export_batches]
     list_display = [
         "__str__",
         "batch_code",
@@ -75,15 +111,25 @@ class BatchAdmin(admin.ModelAdmin):
     list_select_related = ["programme"]
     search_fields = ["programme__code", "programme__name", "programme__city", "notes"]
     autocomplete_fields = ["programme"]
+    filter_horizontal = ["leads"]
     readonly_fields = ["term_summary", "placements_overview"]
     fieldsets = [
         (None, {"fields": ["programme", "number", "start_date", "term_days", "term_summary"]}),
         (_("Planning"), {"fields": ["planned_size", "postponed", "postponement_reason", "notes"]}),
+        (_("Team leads"), {"fields": ["leads"]}),
         (_("Placements"), {"fields": ["placements_overview"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "leads":
+            # Leads are users of the team-lead group (manage.py add_team_lead puts them there).
+            users = get_user_model().objects
+            leads = Q(groups__name=LEAD_GROUP) | Q(led_batches__isnull=False)
+            kwargs["queryset"] = users.filter(leads).distinct().order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         # Staff type a batch by its code (SZ-3), in the search box and the autocomplete widget.
@@ -183,10 +229,12 @@ class PlacementInlineFormSet(BaseInlineFormSet):
 
 class PlacementInline(admin.StackedInline):
     model = Placement
+    form = VersionedPlacementForm
     formset = PlacementInlineFormSet
     extra = 0
     autocomplete_fields = ["batch", "host_unit"]
     fields = [
+        "expected_version",
         ("batch", "status"),
         ("home_unit", "position"),
         ("rank", "rank_tier", "category"),
@@ -196,6 +244,10 @@ class PlacementInline(admin.StackedInline):
         ("start_date", "end_date"),
         "notes",
     ]
+
+
+def masked(field):
+    return "masked_id_number" if field == "id_number" else field
 
 
 class CadreForm(forms.ModelForm):
@@ -218,9 +270,14 @@ class CadreForm(forms.ModelForm):
             "notes",
         ]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **scoped(db_field, request, kwargs)
+        )
+
 
 @admin.register(Cadre)
-class CadreAdmin(admin.ModelAdmin):
+class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = CadreForm
     list_display = [
         "name",
@@ -253,6 +310,27 @@ class CadreAdmin(admin.ModelAdmin):
                 )
             )
         )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("cohorts.view_full_id_number"):
+            return fieldsets
+        # ID numbers in full only to those who need them; others read the masked number.
+        return [
+            (name, {**options, "fields": [masked(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.user.has_perm("cohorts.view_full_id_number"):
+            return readonly
+        return [*readonly, "masked_id_number"]
+
+    def get_search_fields(self, request):
+        if request.user.has_perm("cohorts.view_full_id_number"):
+            return self.search_fields
+        return [f for f in self.search_fields if f != "id_number"]
 
     @admin.display(description=_("generation"), ordering="birth_date")
     def generation(self, obj):

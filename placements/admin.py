@@ -1,10 +1,34 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.admin import term_summary
+from cohorts.admin import ScopedAdminMixin, term_summary
 from cohorts.admin_filters import TermStatusFilter
 
+from .admin_roster import export_selected_csv, export_selected_xlsx
+from .lead_forms import VersionedPlacementForm
 from .models import HostUnit, Placement
+from .services import PlacementChangedMeanwhile, placement_history, placements_set_status
+
+
+def status_action(status):
+    """An admin action that gives the selected placements one status (with history)."""
+
+    def action(modeladmin, request, queryset):
+        count = placements_set_status(placements=queryset, status=status, by=request.user)
+        message = gettext("%(count)d placements are now “%(status)s”.")
+        modeladmin.message_user(
+            request, message % {"count": count, "status": Placement.Status(status).label}
+        )
+
+    action.__name__ = f"mark_{status}"
+    description = format_lazy(
+        _("Mark selected as “{status}”"), status=Placement.Status(status).label
+    )
+    return admin.action(permissions=["change"], description=description)(action)
 
 
 @admin.register(HostUnit)
@@ -32,7 +56,15 @@ class HostUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = VersionedPlacementForm
+    actions = [
+        export_selected_xlsx,
+        export_selected_csv,
+        status_action(Placement.Status.CHECKED_IN),
+        status_action(Placement.Status.ON_SITE),
+        status_action(Placement.Status.COMPLETED),
+    ]
     list_display = [
         "cadre",
         "batch",
@@ -57,9 +89,9 @@ class PlacementAdmin(admin.ModelAdmin):
     list_select_related = ["cadre", "batch__programme", "host_unit"]
     search_fields = ["cadre__name", "cadre__id_number", "home_unit", "host_unit__name"]
     autocomplete_fields = ["cadre", "batch", "host_unit"]
-    readonly_fields = ["term_summary", "created_at", "updated_at"]
+    readonly_fields = ["term_summary", "created_at", "updated_at", "change_history"]
     fieldsets = [
-        (None, {"fields": ["cadre", "batch", "status", "term_summary"]}),
+        (None, {"fields": ["expected_version", "cadre", "batch", "status", "term_summary"]}),
         (
             _("From the roster"),
             {"fields": ["home_unit", "position", ("rank", "rank_tier"), "category", "district"]},
@@ -78,7 +110,27 @@ class PlacementAdmin(admin.ModelAdmin):
             },
         ),
         (None, {"fields": ["notes", ("created_at", "updated_at")]}),
+        (_("History"), {"fields": ["change_history"]}),
     ]
+
+    def get_search_fields(self, request):
+        if request.user.has_perm("cohorts.view_full_id_number"):
+            return self.search_fields
+        return [f for f in self.search_fields if f != "cadre__id_number"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PlacementChangedMeanwhile as conflict:
+            # Changed between the form's check and the save: nothing was saved; say what changed.
+            self.message_user(request, conflict.message, messages.ERROR)
+            return redirect(request.path)
+
+    @admin.display(description=_("changes"))
+    def change_history(self, obj):
+        if not obj.pk:
+            return "-"
+        return render_to_string("lead/_history.html", {"history": placement_history(obj)[::-1]})
 
     @admin.display(description=_("term"))
     def day(self, obj):

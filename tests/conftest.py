@@ -1,7 +1,9 @@
+import datetime
+
 import pytest
 from django.utils import translation
 
-from .factories import BatchFactory, ProgrammeFactory
+from .factories import BatchFactory, LeadFactory, ProgrammeFactory, StaffFactory
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +32,25 @@ def sz3(shenzhen):
 def staff_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def sh5(shanghai):
+    return BatchFactory(programme=shanghai, number=5, start_date=datetime.date(2021, 10, 17))
+
+
+@pytest.fixture
+def lead_sz3(sz3):
+    """A team lead of SZ-3 (not is_staff: leads work on /lead/, the admin refuses them)."""
+    return LeadFactory(username="lead_sz3", first_name="王书记", batches=[sz3])
+
+
+@pytest.fixture
+def lead_sh5(sh5):
+    return LeadFactory(username="lead_sh5", batches=[sh5])
+
+
+@pytest.fixture
+def staff(db):
+    """Organisation-department staff: is_staff and the staff group, not a superuser."""
+    return StaffFactory(username="staff")

@@ -3,9 +3,12 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 
 from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
+from cohorts.roles import LEAD_GROUP, STAFF_GROUP
 from placements.models import HostUnit, Placement
 
 
@@ -65,3 +68,42 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     rank = "division_deputy"
     host_unit = factory.SubFactory(HostUnitFactory)
     role = "研究员"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user with password "password"; `group=` a role's group name, `batches=` batches led."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("password")
+
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+
+    @factory.post_generation
+    def batches(self, create, extracted, **kwargs):
+        for batch in extracted or []:
+            batch.leads.add(self)
+
+
+def _join(group_name):
+    @factory.post_generation
+    def group(self, create, extracted, **kwargs):
+        self.groups.add(Group.objects.get(name=extracted or group_name))
+
+    return group
+
+
+class LeadFactory(UserFactory):
+    group = _join(LEAD_GROUP)
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    group = _join(STAFF_GROUP)

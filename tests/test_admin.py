@@ -108,8 +108,9 @@ def test_batch_page_queries_do_not_grow_with_placements(staff_client, sz3):
     small = queries(staff_client, url)
     fill(sz3, 40)
     # session, user, the batch with its programme and counts, the programme shown in the
-    # autocomplete widget, the placements with their cadres and host units
-    assert (small, queries(staff_client, url)) == (5, 5)
+    # autocomplete widget, the placements with their cadres and host units, the team leads
+    # offered and the batch's own leads
+    assert (small, queries(staff_client, url)) == (7, 7)
 
 
 def test_cadre_list_masks_id_numbers(staff_client):
@@ -203,6 +204,7 @@ def test_cadre_page_edits_placements_inline(staff_client, sz3):
         f"{prefix}-0-rank": "division_chief",
         f"{prefix}-0-rank_tier": "division",
         f"{prefix}-0-role": "分析师",
+        f"{prefix}-0-expected_version": placement.version,
     }
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""

@@ -54,7 +54,11 @@ def test_english_is_available():
 
 
 def read_po(path):
-    """{msgid (with "context\\x04" before it): msgstr} from a .po file, fuzzy entries marked."""
+    """{msgid (with "context\\x04" before it): (msgstr, fuzzy)} from a .po file.
+
+    A plural entry appears as (msgid, 0) …, one key per plural form, as gettext's catalogue
+    holds it (Chinese has one form).
+    """
     entries, entry, field, fuzzy = {}, {}, None, False
 
     def close():
@@ -62,7 +66,12 @@ def read_po(path):
             key = (
                 f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else entry["msgid"]
             )
-            entries[key] = (entry.get("msgstr", ""), fuzzy)
+            forms = sorted(f for f in entry if f.startswith("msgstr["))
+            if "msgid_plural" in entry:
+                for form in forms:
+                    entries[(key, int(form[7:-1]))] = (entry[form], fuzzy)
+            else:
+                entries[key] = (entry.get("msgstr", ""), fuzzy)
 
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
@@ -70,7 +79,7 @@ def read_po(path):
             entry, field, fuzzy = {}, None, False
         elif line.startswith("#,"):
             fuzzy = "fuzzy" in line
-        elif line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
             field, _sep, value = line.partition(" ")
             entry[field] = ast.literal_eval(value)
         elif line.startswith('"') and field:

@@ -1,0 +1,196 @@
+"""The filters of the list views, in the URL (GET) so that a filtered page can be bookmarked.
+
+One FilterSet over placements serves both lists. `/placements/` shows the matching placements;
+`/cadres/` shows the people who have at least one matching placement, so that filters on batch
+and placement fields hold within one and the same placement (an Exists subquery, never chained
+joins that would let 处级 in one batch and 即墨区 in another make a match).
+
+Choices come from what the user may see (`visible_to`): a team lead is offered their batches only.
+Batches and programmes are named by code in the URL (?batch=SZ-3), so a link reads as it filters.
+"""
+
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
+
+from cohorts.models import GENERATIONS, Batch, Cadre, Gender, generation_range
+from cohorts.terms import TermStatus
+
+from .models import Category, HostUnit, Placement, PlacementStatus
+from .ranks import Rank, Tier
+
+ALL = _("All")
+
+# Senior first: sorting by rank reads like an official list.
+RANK_ORDER = Case(
+    *[When(rank=rank, then=Value(i)) for i, rank in enumerate(Rank.values)], default=Value(99)
+)
+
+
+def choice(label, **kwargs):
+    return ChoiceFilter(label=label, empty_label=ALL, **kwargs)
+
+
+class SortFilter(OrderingFilter):
+    """?o=name or ?o=-name: a column sort, by one or more expressions, with a stable tie-break."""
+
+    def __init__(self, *, sorts: dict, tiebreak: list, default: list, **kwargs):
+        self.sorts, self.tiebreak, self.default = sorts, tiebreak, default
+        super().__init__(fields={key: key for key in sorts}, label=_("Sort by"), **kwargs)
+
+    def filter(self, qs, value):
+        orders = []
+        for param in value or []:
+            descending = param.startswith("-")
+            for expression in self.sorts.get(param.lstrip("-"), []):
+                expression = F(expression) if isinstance(expression, str) else expression
+                orders.append(
+                    expression.desc(nulls_last=True)
+                    if descending
+                    else expression.asc(nulls_last=True)
+                )
+        return qs.order_by(*(orders or self.default), *self.tiebreak)
+
+
+class PlacementFilter(FilterSet):
+    q = CharFilter(method="search", label=_("Search"))
+    programme = choice(_("programme"), field_name="batch__programme__code")
+    batch = choice(_("batch"), method="filter_batch")
+    group = choice(_("group"))
+    term = choice(_("term status"), choices=TermStatus.choices, method="filter_term")
+    host_unit = choice(_("host unit"), field_name="host_unit_id")
+    host_unit_kind = choice(
+        _("host-unit kind"), field_name="host_unit__kind", choices=HostUnit.Kind.choices
+    )
+    rank_tier = choice(_("rank tier"), choices=Tier.choices)
+    rank = choice(_("rank"), choices=Rank.choices)
+    category = choice(_("category"), choices=Category.choices)
+    district = choice(_("district"))
+    generation = choice(
+        _("generation"), choices=[(g, g) for g in GENERATIONS], method="filter_generation"
+    )
+    gender = choice(_("gender"), field_name="cadre__gender", choices=Gender.choices)
+    political_status = choice(_("political status"), field_name="cadre__political_status")
+    status = choice(_("status"), choices=PlacementStatus.choices)
+    o = SortFilter(
+        sorts={
+            "name": ["cadre__name_sort"],
+            "batch": ["batch__programme__code", "batch__number"],
+            "group": ["group"],
+            "home_unit": ["home_unit"],
+            "rank": [RANK_ORDER],
+            "district": ["district"],
+            "host_unit": ["host_unit__name"],
+            "status": ["status"],
+            "start": [Coalesce("start_date", "batch__start_date")],
+        },
+        default=["batch__programme__code", "batch__number", "cadre__name_sort"],
+        tiebreak=["id"],
+    )
+
+    class Meta:
+        model = Placement
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request, prefix=None):
+        user = request.user
+        self.placements = Placement.objects.visible_to(user)
+        if queryset is None:
+            queryset = self.base_queryset(user)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # The choices (three queries): the user's batches; the host units of their placements;
+        # the groups, districts and political statuses their placements have.
+        self.batches = {b.code: b for b in Batch.objects.visible_to(user)}
+        programmes = {b.programme.code: b.programme.name for b in self.batches.values()}
+        self.set_choices("programme", sorted(programmes.items()))
+        self.set_choices("batch", [(code, str(b)) for code, b in self.batches.items()])
+        used = Exists(self.placements.filter(host_unit=OuterRef("pk")))
+        units = HostUnit.objects.filter(used).order_by("name").values_list("pk", "name")
+        self.set_choices("host_unit", [(str(pk), name) for pk, name in units])
+        facets = self.placements.order_by().values_list(
+            "group", "district", "cadre__political_status"
+        )
+        columns = list(zip(*facets.distinct(), strict=True)) or [(), (), ()]
+        groups, districts, statuses = (set(column) - {""} for column in columns)
+        self.set_choices("group", [(g, g) for g in sorted(groups)])
+        self.set_choices("district", [(d, d) for d in sorted(districts)])
+        self.set_choices("political_status", [(s, s) for s in sorted(statuses)])
+
+    def base_queryset(self, user):
+        return self.placements.select_related("cadre", "batch__programme", "host_unit")
+
+    def set_choices(self, name, choices):
+        self.filters[name].extra["choices"] = choices
+
+    # --- Filter methods ---------------------------------------------------------------------
+
+    def search(self, queryset, name, value):
+        """Every word in the name, the home unit or the host unit."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(cadre__name__icontains=word)
+                | Q(home_unit__icontains=word)
+                | Q(host_unit__name__icontains=word)
+            )
+        return queryset
+
+    def filter_batch(self, queryset, name, value):
+        return queryset.filter(batch_id=self.batches[value].pk)
+
+    def filter_term(self, queryset, name, value):
+        return queryset.with_term_status(value)
+
+    def filter_generation(self, queryset, name, value):
+        return queryset.filter(cadre__birth_date__range=generation_range(value))
+
+    # --- Results ------------------------------------------------------------------------------
+
+    def matching_placements(self):
+        """The visible placements every filter matches (unordered; the sort is the caller's)."""
+        self.errors  # noqa: B018 (validates the form); a value that is not a choice is left out, like an empty one
+        placements = self.placements
+        for name, value in self.form.cleaned_data.items():
+            if name != "o":
+                placements = self.filters[name].filter(placements, value)
+        return placements
+
+    def active(self) -> list[tuple[str, str, str]]:
+        """(parameter, label, value shown) of each filter in use, for the summary above a list."""
+        self.errors  # noqa: B018 (validates the form)
+        shown = []
+        for name, value in self.form.cleaned_data.items():
+            if name == "o" or value in (None, ""):
+                continue
+            field = self.form.fields[name]
+            display = dict(getattr(field, "choices", [])).get(value, value)
+            shown.append((name, str(field.label), str(display)))
+        return shown
+
+
+class CadreFilter(PlacementFilter):
+    """The same filters; a cadre matches when one of their placements matches them all."""
+
+    o = SortFilter(
+        sorts={
+            "name": ["name_sort"],
+            "gender": ["gender"],
+            "birth_date": ["birth_date"],
+            "political_status": ["political_status"],
+        },
+        default=["name_sort"],
+        tiebreak=["id"],
+    )
+
+    class Meta:
+        model = Cadre
+        fields = []
+
+    def base_queryset(self, user):
+        return Cadre.objects.visible_to(user)
+
+    def filter_queryset(self, queryset):
+        matching = self.matching_placements()
+        if self.active():
+            queryset = queryset.filter(Exists(matching.filter(cadre=OuterRef("pk"))))
+        return self.filters["o"].filter(queryset, self.form.cleaned_data.get("o"))

@@ -1,0 +1,184 @@
+"""The team leads' pages (/lead/): their batches, placements, edits, statuses, history.
+
+Scope is `visible_to` everywhere: a lead reaches the batches they lead and nothing else (404);
+staff, who hold cohorts.view_all_batches, reach every batch. Permissions come from the groups
+(cohorts/roles.py); a user without them gets 403.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cohorts.models import Batch
+
+from .lead_forms import BatchFilterForm, BulkStatusForm, LeadPlacementForm
+from .models import HostUnit, Placement, host_unit_key
+from .services import (
+    PlacementChangedMeanwhile,
+    placement_history,
+    placement_update,
+    placements_set_status,
+)
+
+HOST_UNIT_MATCHES = 20
+
+
+def home_url(user) -> str:
+    """Where a user lands after login: staff on the home page, a team lead on their batches."""
+    return "/" if user.has_perm("cohorts.view_all_batches") else reverse("lead-home")
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_url(self.request.user)
+
+
+def can_view(view):
+    return login_required(
+        permission_required("placements.view_placement", raise_exception=True)(view)
+    )
+
+
+def can_change(view):
+    return login_required(
+        permission_required("placements.change_placement", raise_exception=True)(view)
+    )
+
+
+@can_view
+def home(request):
+    batches = list(Batch.objects.visible_to(request.user).with_counts())
+    counts = status_counts(Placement.objects.filter(batch__in=[b.pk for b in batches]))
+    for batch in batches:
+        batch.status_counts = counts.get(batch.pk, [])
+    return render(request, "lead/home.html", {"batches": batches})
+
+
+def status_counts(placements) -> dict[int, list[tuple[str, str, int]]]:
+    """{batch id: [(status, label, count), …]} in the order of the statuses, in one query."""
+    found = {
+        (row["batch"], row["status"]): row["n"]
+        for row in placements.order_by().values("batch", "status").annotate(n=Count("id"))
+    }
+    batch_ids = {batch_id for batch_id, _status in found}
+    return {
+        batch_id: [
+            (status, label, found.get((batch_id, status), 0))
+            for status, label in Placement.Status.choices
+        ]
+        for batch_id in batch_ids
+    }
+
+
+@can_view
+def batch_detail(request, pk):
+    batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
+    in_batch = Placement.objects.visible_to(request.user).filter(batch=batch)
+    groups = in_batch.exclude(group="").order_by("group").values_list("group", flat=True)
+    host_units = HostUnit.objects.filter(placements__batch=batch).distinct().order_by("name")
+    filters = BatchFilterForm(request.GET, groups=groups.distinct(), host_units=host_units)
+    placements = filters.filter(in_batch).select_related("cadre", "host_unit")
+    placements = placements.order_by("group", "cadre__name_sort", "id")
+    return render(
+        request,
+        "lead/batch.html",
+        {
+            "batch": batch,
+            "filters": filters,
+            "placements": placements,
+            "status_counts": status_counts(in_batch).get(batch.pk, []),
+            "statuses": Placement.Status.choices,
+            "full_id_numbers": request.user.has_perm("cohorts.view_full_id_number"),
+            "can_change": request.user.has_perm("placements.change_placement"),
+        },
+    )
+
+
+@require_POST
+@can_change
+def batch_status(request, pk):
+    batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
+    in_batch = Placement.objects.visible_to(request.user).filter(batch=batch)
+    form = BulkStatusForm(request.POST, batch_placements=in_batch)
+    back = reverse("lead-batch", args=[batch.pk]) + _query(request.POST.get("filters", ""))
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(back)
+    status = form.cleaned_data["status"]
+    count = placements_set_status(placements=form.chosen(), status=status, by=request.user)
+    messages.success(
+        request,
+        _("%(count)d placements are now “%(status)s”.")
+        % {"count": count, "status": Placement.Status(status).label},
+    )
+    return redirect(back)
+
+
+def _query(text: str) -> str:
+    """The batch page's filters, sent along with the form, to return to the same view."""
+    query = QueryDict(text).urlencode()
+    return f"?{query}" if query else ""
+
+
+@can_change
+def placement_edit(request, pk):
+    placement = get_object_or_404(
+        Placement.objects.visible_to(request.user).select_related("cadre", "batch", "host_unit"),
+        pk=pk,
+    )
+    form = LeadPlacementForm(request.POST or None, instance=placement, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement_update(
+                placement=form.save(commit=False),
+                by=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                new_host_unit=form.new_unit,
+            )
+        except PlacementChangedMeanwhile as conflict:
+            form.show_conflict(conflict)
+        else:
+            messages.success(request, _("Saved %(cadre)s.") % {"cadre": placement.cadre.name})
+            return redirect(reverse("lead-batch", args=[placement.batch_id]) + f"#p{pk}")
+    return render(
+        request,
+        "lead/placement_form.html",
+        {
+            "placement": placement,
+            "form": form,
+            "history": placement_history(placement)[-3:][::-1],
+            "full_id_numbers": request.user.has_perm("cohorts.view_full_id_number"),
+        },
+    )
+
+
+@can_view
+def placement_history_view(request, pk):
+    placement = get_object_or_404(
+        Placement.objects.visible_to(request.user).select_related("cadre", "batch"), pk=pk
+    )
+    return render(
+        request,
+        "lead/history.html",
+        {"placement": placement, "history": placement_history(placement)[::-1]},
+    )
+
+
+@login_required
+@permission_required("placements.view_hostunit", raise_exception=True)
+def host_unit_search(request):
+    """Host units whose name contains what was typed, for the search-as-you-type list."""
+    key = host_unit_key(request.GET.get("q", ""))
+    units = HostUnit.objects.filter(name_key__contains=key) if key else HostUnit.objects.none()
+    return JsonResponse(
+        {"results": [{"id": u.pk, "name": u.name} for u in units[:HOST_UNIT_MATCHES]]}
+    )

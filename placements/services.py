@@ -1,0 +1,263 @@
+"""Changes to placements, shared by the team leads' page, the admin and their tests.
+
+Every change bumps `Placement.version` and leaves a history record (django-simple-history);
+roster imports bump the version too and leave `RosterImportChange` rows instead. A save made
+on an older version is refused (`PlacementChangedMeanwhile`) and says what changed meanwhile.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from cohorts.models import Cadre
+
+from .models import HostUnit, Placement, RosterImportChange
+
+# What a team lead may change on a placement of their batch.
+LEAD_EDITABLE_FIELDS = [
+    "host_unit",
+    "role",
+    "department",
+    "mentor",
+    "group",
+    "start_date",
+    "end_date",
+    "status",
+    "notes",
+]
+# Bookkeeping, not a change anyone made.
+NOT_SHOWN_IN_HISTORY = ["version"]
+
+
+class PlacementChangedMeanwhile(Exception):
+    """The placement moved on from the version the editor saw; nothing was saved."""
+
+    def __init__(self, placement: Placement, expected_version: int):
+        self.placement = placement
+        self.expected_version = expected_version
+        self.entries = changes_since(placement, expected_version)
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        described = "；".join(entry.summary() for entry in self.entries) or _(
+            "details are not recorded"
+        )
+        return _(
+            "Someone changed this placement after you opened it (%(changes)s). Nothing was "
+            "saved: the form now shows what you entered; check it against these changes and "
+            "save again."
+        ) % {"changes": described}
+
+
+def placement_save(*, placement: Placement, by, expected_version: int) -> Placement:
+    """Save a validated placement unless someone changed it since `expected_version`.
+
+    The UPDATE … WHERE version = expected claims the row (and, inside the transaction, locks
+    it) before the full save writes the fields and the history record.
+    """
+    with transaction.atomic():
+        claimed = Placement.objects.filter(pk=placement.pk, version=expected_version).update(
+            version=expected_version + 1
+        )
+        if not claimed:
+            raise PlacementChangedMeanwhile(placement, expected_version)
+        placement.version = expected_version + 1
+        if by is not None:  # else the request's user (HistoryRequestMiddleware)
+            placement._history_user = by
+        placement.save()
+    return placement
+
+
+def placement_update(
+    *,
+    placement: Placement,
+    by,
+    expected_version: int,
+    new_host_unit: HostUnit | None = None,
+) -> Placement:
+    """Save a placement a form has changed and validated, adding a new host unit if given."""
+    with transaction.atomic():
+        if new_host_unit is not None:
+            new_host_unit.save()
+            placement.host_unit = new_host_unit
+        return placement_save(placement=placement, by=by, expected_version=expected_version)
+
+
+def placements_set_status(*, placements, status: str, by) -> int:
+    """Give many placements one status (已到岗 on arrival day, 已结束 at the end).
+
+    Set-based whatever the number: the rows are locked, updated with their version bumped, and
+    get one history record each. Placements already in that status are left alone. Returns the
+    number changed.
+    """
+    if status not in Placement.Status.values:
+        raise ValueError(status)
+    with transaction.atomic():
+        ids = list(
+            placements.exclude(status=status)
+            .select_for_update()
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        changed = Placement.objects.filter(pk__in=ids)
+        changed.update(status=status, version=F("version") + 1, updated_at=timezone.now())
+        Placement.history.bulk_history_create(list(changed), update=True, default_user=by)
+    return len(ids)
+
+
+# History: simple-history records and roster-import changes in one timeline.
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str  # 修改, 创建, 导入 名单.xlsx
+    changes: list[Change] = field(default_factory=list)
+    version: int | None = None  # the version this change produced, when recorded
+
+    def summary(self) -> str:
+        fields = "、".join(f"{c.label}：{c.before} → {c.after}" for c in self.changes)
+        head = f"{date_format(timezone.localtime(self.when), 'SHORT_DATETIME_FORMAT')} {self.who}"
+        return f"{head} {self.what}" + (f"（{fields}）" if fields else "")
+
+
+EDITED = pgettext_lazy("history", "changed")
+CREATED = pgettext_lazy("history", "created")
+
+
+def placement_history(placement: Placement) -> list[HistoryEntry]:
+    """Every recorded change, oldest first: edits, bulk changes and roster imports."""
+    records = list(
+        placement.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    imports = list(
+        placement.import_changes.select_related("roster_import__user").order_by(
+            "roster_import__created_at", "id"
+        )
+    )
+    return _timeline(records, imports)
+
+
+def changes_since(placement: Placement, version: int) -> list[HistoryEntry]:
+    """The changes made after `version`: edits that recorded a later version, and imports
+    made after the last record of `version` or earlier (imports bump the version unrecorded)."""
+    records = list(
+        placement.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    seen = [r for r in records if r.version <= version]
+    cutoff = seen[-1].history_date if seen else None
+    imports = placement.import_changes.select_related("roster_import__user")
+    if cutoff is not None:
+        imports = imports.filter(roster_import__created_at__gt=cutoff)
+    entries = _timeline(records, list(imports.order_by("roster_import__created_at", "id")))
+    return [
+        e
+        for e in entries
+        if (e.version is not None and e.version > version)
+        or (e.version is None and (cutoff is None or e.when > cutoff))
+    ]
+
+
+def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
+    host_unit_ids = {r.host_unit_id for r in records} | {
+        value
+        for change in imports
+        for value in change.fields.get("host_unit", [])
+        if isinstance(value, int)
+    }
+    host_units = dict(
+        HostUnit.objects.filter(pk__in=host_unit_ids - {None}).values_list("pk", "name")
+    )
+    entries = []
+    previous = None
+    for record in records:
+        if previous is None or record.history_type == "+":
+            entry = HistoryEntry(record.history_date, _who(record.history_user), str(CREATED))
+        else:
+            delta = record.diff_against(previous, excluded_fields=NOT_SHOWN_IN_HISTORY)
+            entry = HistoryEntry(
+                record.history_date,
+                _who(record.history_user),
+                str(EDITED),
+                [
+                    Change(
+                        _label(c.field),
+                        _display(c.field, c.old, host_units),
+                        _display(c.field, c.new, host_units),
+                    )
+                    for c in delta.changes
+                ],
+            )
+        entry.version = record.version
+        previous = record
+        entries.append(entry)
+    for change in imports:
+        roster_import = change.roster_import
+        entries.append(
+            HistoryEntry(
+                roster_import.created_at,
+                _who(roster_import.user),
+                _("imported %(file)s") % {"file": roster_import.file_name},
+                [
+                    Change(
+                        _label(name),
+                        _display(name, values[0], host_units),
+                        _display(name, values[-1], host_units),
+                    )
+                    for name, values in change.fields.items()
+                ],
+            )
+        )
+    entries.sort(key=lambda e: e.when)
+    return entries
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("system")
+    return user.get_full_name() or user.get_username()
+
+
+def _model_field(name):
+    for model in (Placement, Cadre):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def _label(name: str) -> str:
+    model_field = _model_field(name)
+    return str(model_field.verbose_name) if model_field is not None else name
+
+
+def _display(name: str, value, host_units: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    model_field = _model_field(name)
+    if name == "host_unit" and isinstance(value, int):
+        return host_units.get(value, str(value))
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, date):
+        return date_format(value)
+    return str(value)

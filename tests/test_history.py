@@ -1,0 +1,74 @@
+"""A placement's history: edits, bulk changes and roster imports in one timeline."""
+
+import pytest
+from django.urls import reverse
+
+from placements.models import Placement, RosterImport, RosterImportChange
+from placements.services import placement_history, placement_save, placements_set_status
+
+from .factories import HostUnitFactory, PlacementFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def placement(sz3):
+    return PlacementFactory(batch=sz3, host_unit=HostUnitFactory(name="平安证券"))
+
+
+def change(placement, user, **fields):
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    placement_save(placement=placement, by=user, expected_version=placement.version)
+
+
+def test_an_edit_records_who_and_the_fields_before_and_after(placement):
+    change(placement, UserFactory(username="zhang"), host_unit=HostUnitFactory(name="腾讯集团"))
+    entry = placement_history(placement)[-1]
+    assert entry.who == "zhang"
+    assert [(c.label, c.before, c.after) for c in entry.changes] == [
+        ("实训单位", "平安证券", "腾讯集团")
+    ]
+
+
+def test_choices_read_as_their_labels(placement):
+    placements_set_status(
+        placements=Placement.objects.all(), status="on_site", by=UserFactory(username="li")
+    )
+    entry = placement_history(placement)[-1]
+    assert [(c.before, c.after) for c in entry.changes] == [("待报到", "已到岗")]
+
+
+def test_an_import_appears_in_time_order_with_its_file_and_user(placement):
+    roster_import = RosterImport.objects.create(
+        user=UserFactory(username="staff1"), source="admin", file_name="三批.xlsx",
+        outcome="imported",
+    )  # fmt: skip
+    RosterImportChange.objects.create(
+        roster_import=roster_import, placement=placement, row=3, action="updated",
+        fields={"role": ["研究员", "策划"]},
+    )  # fmt: skip
+    change(placement, UserFactory(username="zhang"), mentor="陈总")
+    whats = [(e.who, e.what) for e in placement_history(placement)]
+    assert whats[1:] == [("staff1", "导入了 三批.xlsx"), ("zhang", "修改了")]
+
+
+def test_lead_sees_the_history_of_their_placement(client, lead_sz3, placement):
+    change(placement, lead_sz3, role="策划")
+    client.force_login(lead_sz3)
+    text = client.get(reverse("lead-placement-history", args=[placement.pk])).content.decode()
+    assert "王书记" in text and "策划" in text
+
+
+def test_lead_of_another_batch_cannot_see_it(client, lead_sh5, placement):
+    client.force_login(lead_sh5)
+    response = client.get(reverse("lead-placement-history", args=[placement.pk]))
+    assert response.status_code == 404
+
+
+def test_staff_see_the_history_on_the_admin_page(client, staff, placement):
+    change(placement, UserFactory(username="zhang"), role="策划")
+    client.force_login(staff)
+    url = reverse("admin:placements_placement_change", args=[placement.pk])
+    text = client.get(url).content.decode()
+    assert "zhang" in text and "策划" in text

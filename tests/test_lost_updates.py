@@ -1,0 +1,132 @@
+"""The lost-update guard: a save made on an older version is refused and says what changed."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from placements.models import Placement, RosterImport, RosterImportChange
+from placements.services import PlacementChangedMeanwhile, placement_save
+
+from .factories import HostUnitFactory, PlacementFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def placement(sz3):
+    return PlacementFactory(batch=sz3, role="研究员")
+
+
+def save_as(placement, user, **fields):
+    """What an editor's form does: change fields on their copy, save on the version they saw."""
+    for name, value in fields.items():
+        setattr(placement, name, value)
+    return placement_save(placement=placement, by=user, expected_version=placement.version)
+
+
+def test_a_save_bumps_the_version(placement):
+    save_as(placement, UserFactory(), role="策划")
+    placement.refresh_from_db()
+    assert placement.version == 2
+
+
+def test_the_later_of_two_editors_is_refused(placement):
+    first, second = Placement.objects.get(pk=placement.pk), Placement.objects.get(pk=placement.pk)
+    save_as(first, UserFactory(username="zhang"), role="策划")
+    with pytest.raises(PlacementChangedMeanwhile):
+        save_as(second, UserFactory(username="li"), role="分析师")
+    placement.refresh_from_db()
+    assert placement.role == "策划"
+
+
+def test_the_refusal_says_who_changed_what(placement):
+    first, second = Placement.objects.get(pk=placement.pk), Placement.objects.get(pk=placement.pk)
+    save_as(first, UserFactory(username="zhang"), role="策划")
+    with pytest.raises(PlacementChangedMeanwhile) as refused:
+        save_as(second, UserFactory(username="li"), role="分析师")
+    assert "zhang" in refused.value.message
+    assert "岗位：研究员 → 策划" in refused.value.message
+
+
+def test_an_import_counts_as_a_change(placement, admin_user):
+    stale = Placement.objects.get(pk=placement.pk)
+    roster_import = RosterImport.objects.create(
+        user=admin_user, source="admin", file_name="花名册.xlsx", outcome="imported"
+    )
+    RosterImportChange.objects.create(
+        roster_import=roster_import, placement=placement, row=2, action="updated",
+        fields={"role": ["研究员", "总裁助理"]},
+    )  # fmt: skip
+    Placement.objects.filter(pk=placement.pk).update(role="总裁助理", version=2)
+    with pytest.raises(PlacementChangedMeanwhile) as refused:
+        save_as(stale, UserFactory(), role="分析师")
+    assert "导入了 花名册.xlsx" in refused.value.message
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="threads share SQLite's in-memory test database; runs on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_one_wins(sz3):
+    placement = PlacementFactory(batch=sz3)
+    users = [UserFactory(username="a"), UserFactory(username="b")]
+    start, outcomes = threading.Barrier(2), []
+
+    def edit(user, role):
+        copy = Placement.objects.get(pk=placement.pk)
+        start.wait()
+        try:
+            save_as(copy, user, role=role)
+            outcomes.append("saved")
+        except PlacementChangedMeanwhile:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=edit, args=(u, r))
+        for u, r in zip(users, ["策划", "专员"], strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    assert Placement.objects.get(pk=placement.pk).version == 2
+
+
+def test_lead_form_on_an_old_version_is_refused_and_keeps_the_input(client, lead_sz3, placement):
+    HostUnitFactory(name="腾讯集团")
+    save_as(Placement.objects.get(pk=placement.pk), UserFactory(username="zhang"), role="策划")
+    client.force_login(lead_sz3)
+    data = {
+        "expected_version": 1,
+        "host_unit_name": "腾讯集团",
+        "role": "分析师",
+        "status": "pending",
+    }
+    response = client.post(reverse("lead-placement", args=[placement.pk]), data)
+    text = response.content.decode()
+    assert "已被他人修改" in text and "岗位：研究员 → 策划" in text
+    assert 'value="分析师"' in text and 'name="expected_version" value="2"' in text
+    placement.refresh_from_db()
+    assert placement.role == "策划"
+
+
+def test_admin_form_on_an_old_version_is_refused(client, staff, placement):
+    save_as(Placement.objects.get(pk=placement.pk), UserFactory(username="zhang"), role="策划")
+    client.force_login(staff)
+    url = reverse("admin:placements_placement_change", args=[placement.pk])
+    data = {
+        "expected_version": 1, "cadre": placement.cadre_id, "batch": placement.batch_id,
+        "status": "pending", "home_unit": "市委办公厅", "rank": "division_deputy",
+        "rank_tier": "division", "role": "分析师",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "已被他人修改" in response.content.decode()
+    placement.refresh_from_db()
+    assert placement.role == "策划"
