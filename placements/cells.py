@@ -14,6 +14,7 @@ from cohorts import idnumbers, phones
 from cohorts.text import halfwidth
 
 from .exporting import unescape_formula
+from .reading import Month
 
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)
 _MASKED_ID = re.compile(r"[0-9]{6}\*+[0-9]{3}[0-9X]")
@@ -36,6 +37,8 @@ def text(value) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date() if value.time() == datetime.min.time() else value
+    if isinstance(value, Month):
+        return f"{value:%Y.%m}"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -64,6 +67,8 @@ def birth_month(value) -> tuple[date, str]:
 
 
 def _date(value) -> tuple[date, str]:
+    if isinstance(value, Month):
+        return value, MONTH
     if isinstance(value, datetime):
         return value.date(), DAY
     if isinstance(value, date):

@@ -1,13 +1,14 @@
 """Roster export: the import's columns, so that an exported file imports again unchanged.
 
-CSV is UTF-8 with a BOM (Excel opens it as UTF-8); XLSX writes ID numbers and phones as text.
-A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) keeps its text: in CSV
-behind a leading apostrophe, which the import removes again; in XLSX as a string cell with
-Excel's quote prefix, so it is never a formula even after editing.
+CSV is UTF-8 with a BOM (Excel opens it as UTF-8); ID numbers and phones are text in both
+formats. A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) keeps its text
+behind a leading apostrophe ('=1+1), which the import removes again; in XLSX every cell is also
+a string cell, never a formula.
 """
 
 import csv
 import io
+import re
 from datetime import date
 
 from django.http import HttpResponse
@@ -19,7 +20,8 @@ from openpyxl.styles import Font
 from . import roster
 from .models import Placement
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A formula start, behind any apostrophes already there: '=1+1 must come back as '=1+1 too.
+_ESCAPABLE = re.compile(r"'*[=+\-@\t\r]")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -29,14 +31,12 @@ FORMATS = tuple(CONTENT_TYPES)
 
 def escape_formula(text: str) -> str:
     """'=1+1 for =1+1: a spreadsheet shows the text and never runs it."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _ESCAPABLE.match(text) else text
 
 
 def unescape_formula(text: str) -> str:
     """The inverse of escape_formula, applied by the import."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
+    return text[1:] if text.startswith("'") and _ESCAPABLE.match(text[1:]) else text
 
 
 def can_see_full_id_numbers(user) -> bool:
@@ -87,9 +87,18 @@ def _text(value) -> str:
 def write_csv(placements, out: io.TextIOBase, full_ids: bool) -> int:
     writer = csv.writer(out)
     writer.writerow([column.header for column in roster.COLUMNS])
+    # A tab before an ID number or phone makes Excel keep it as text (all 18 digits); the
+    # import trims it away again.
+    text_columns = [column.as_text for column in roster.COLUMNS]
     count = 0
     for placement in roster_queryset(placements).iterator(chunk_size=2000):
-        writer.writerow([escape_formula(_text(v)) for v in roster_row(placement, full_ids)])
+        values = roster_row(placement, full_ids)
+        writer.writerow(
+            [
+                "\t" + _text(v) if as_text and v else escape_formula(_text(v))
+                for v, as_text in zip(values, text_columns, strict=True)
+            ]
+        )
         count += 1
     return count
 
@@ -114,12 +123,9 @@ def write_xlsx(placements, out: io.BufferedIOBase, full_ids: bool) -> int:
 
 
 def _xlsx_cell(sheet, value):
-    text = _text(value)
-    cell = WriteOnlyCell(sheet, value=text)
+    cell = WriteOnlyCell(sheet, value=escape_formula(_text(value)))
     # Every value as a string cell: ID numbers keep their digits, =1+1 is never a formula.
     cell.data_type = "s"
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True
     return cell
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,8 +34,9 @@ from .models import (
     host_unit_key,
 )
 
-FOOTER_WORDS = ("合计", "总计", "共计", "小计", "填表人", "审核人", "制表人", "填报人", "填表日期",
-                "审核", "负责人签字", "注：", "注:", "说明")  # fmt: skip
+FOOTER_WORDS = ("合计", "总计", "共计", "小计", "以上", "填表人", "审核人", "制表人", "制表",
+                "填报人", "填报单位", "填表日期", "填报日期", "审核", "负责人", "联系人", "盖章",
+                "注：", "注:", "备注：", "备注:", "说明")  # fmt: skip
 CHUNK = 2000  # parameters per IN (…) query, well under SQLite's limit
 CADRE_FIELDS = ["name", "gender", "birth_date", "id_number", "ethnicity", "political_status",
                 "education", "phone"]  # fmt: skip
@@ -106,6 +107,12 @@ class Row:
     @property
     def name(self) -> str:
         return self.values.get("name", "")
+
+    def place(self, seen_from: "Row") -> str:
+        """This row's number, with its sheet when seen from another sheet: 5 or 5（崂山区）."""
+        return (
+            str(self.number) if self.sheet == seen_from.sheet else f"{self.number}（{self.sheet}）"
+        )
 
 
 @dataclass
@@ -184,7 +191,7 @@ def import_roster(
             if result.ok and not dry_run:
                 _write(result)
                 result.roster_import = _record(result, user, source)
-    except IntegrityError as error:
+    except DatabaseError as error:
         # Someone else wrote the same person or placement since the file was read.
         result.file_problems.append(
             Problem(
@@ -214,44 +221,29 @@ def record_refusal(result: ImportResult, user, source) -> RosterImport:
 
 
 def _find_tables(result: ImportResult, sheets, batch):
-    best_partial = None
+    """Each sheet's header row: the first of its first 20 rows naming two roster columns."""
     for sheet in sheets:
-        for index, cells_ in enumerate(sheet.rows[:20]):
-            columns = {i: roster.column_for_header(c) for i, c in enumerate(cells_)}
-            found = {i: column for i, column in columns.items() if column}
-            if len(found) < 2:
-                continue
-            headers = {column.key: cells.text(cells_[i]) for i, column in found.items()}
-            ignored = [
-                cells.text(c)
-                for i, c in enumerate(cells_)
-                if not columns[i]
-                and not reading.is_blank(c)
-                and roster.header_key(c) not in roster.IGNORED_HEADERS
-            ]
-            table = Table(sheet, index, found, headers, ignored)
-            missing = _missing_columns(table, batch)
-            if missing:
-                best_partial = best_partial or (table, missing)
-            else:
-                result.tables.append(table)
-                result.ignored_columns.extend(i for i in ignored if i not in result.ignored_columns)
-            break
-    if result.tables:
-        return
-    if best_partial:
-        table, missing = best_partial
+        table = _header(sheet)
+        if table is None:
+            continue  # a sheet of notes, or empty
+        missing = _missing_columns(table, batch)
         for column in missing:
             result.file_problems.append(
                 Problem(
                     _("The required column %(column)s is missing.") % {"column": column},
                     table.header_row + 1,
                     column,
-                    _sheet_label(table.sheet, sheets),
+                    sheet.name if len(sheets) > 1 else "",
                 )
             )
+        if not missing:
+            result.tables.append(table)
+            result.ignored_columns.extend(
+                c for c in table.ignored if c not in result.ignored_columns
+            )
+    if result.tables or result.file_problems:
         return
-    if all(not any(not reading.is_blank(c) for c in r) for s in sheets for r in s.rows):
+    if all(reading.is_blank(c) for s in sheets for r in s.rows for c in r):
         result.file_problems.append(Problem(_("The file is empty.")))
         return
     result.file_problems.append(
@@ -265,15 +257,27 @@ def _find_tables(result: ImportResult, sheets, batch):
     )
 
 
+def _header(sheet) -> Table | None:
+    for index, cells_ in enumerate(sheet.rows[:20]):
+        found, headers, ignored = {}, {}, []
+        for i, cell in enumerate(cells_):
+            column = roster.column_for_header(cell)
+            if column and column.key not in headers:
+                found[i], headers[column.key] = column, cells.text(cell)
+            elif (
+                not reading.is_blank(cell) and roster.header_key(cell) not in roster.IGNORED_HEADERS
+            ):
+                ignored.append(cells.text(cell))  # unknown, or a second header for one column
+        if len(found) >= 2:
+            return Table(sheet, index, found, headers, ignored)
+    return None
+
+
 def _missing_columns(table: Table, batch) -> list[str]:
     needed = [c for c in roster.COLUMNS if c.required]
     if batch is None:
         needed.insert(0, roster.BY_KEY["batch"])
     return [c.header for c in needed if c.key not in table.headers]
-
-
-def _sheet_label(sheet, sheets) -> str:
-    return sheet.name if len(sheets) > 1 else ""
 
 
 # Parsing the rows
@@ -286,7 +290,7 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
         sheet_label = table.sheet.name if several else ""
         for index in range(table.header_row + 1, len(table.sheet.rows)):
             cells_ = table.sheet.rows[index]
-            if all(reading.is_blank(c) for c in cells_) or _is_footer(cells_):
+            if _is_blank_row(table, cells_) or _is_footer(cells_) or _is_example(table, cells_):
                 continue
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
             for i, column in table.columns.items():
@@ -297,6 +301,16 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
             _check_row(row)
             result.rows.append(row)
     _check_whole_file(result)
+
+
+def _is_blank_row(table: Table, cells_) -> bool:
+    """Blank where it matters: a row numbered in 序号 ahead of time but not filled in is blank."""
+    return all(i >= len(cells_) or reading.is_blank(cells_[i]) for i in table.columns)
+
+
+def _is_example(table: Table, cells_) -> bool:
+    """The blank template's example row, left in by mistake."""
+    return any(cells.text(c) == roster.EXAMPLE_MARK for c in cells_)
 
 
 def _is_footer(cells_) -> bool:
@@ -312,8 +326,10 @@ def _parse_cell(row: Row, key: str, value):
 
 
 def _parse_value(row: Row, key: str, value):
+    if key == "batch":
+        return squeeze(cells.text(value))
     if key == "name":
-        return normalise_name(cells.text(value))
+        return _fits(normalise_name(cells.text(value)), Cadre, "name")
     if key == "gender":
         try:
             return roster.parse_gender(cells.text(value))
@@ -347,17 +363,19 @@ def _parse_value(row: Row, key: str, value):
     if key in ("start_date", "end_date"):
         return cells.full_date(value)
     text = squeeze(cells.text(value))
-    model_field = {"home_unit": (Placement, "home_unit"), "host_unit": (HostUnit, "name")}.get(
-        key, TEXT_COLUMNS.get(key)
-    )
-    if model_field:
-        model, name = model_field
-        limit = model._meta.get_field(name).max_length
-        if limit and len(text) > limit:
-            raise cells.CellError(
-                _("%(count)d characters is too long; at most %(limit)d.")
-                % {"count": len(text), "limit": limit}
-            ) from None
+    model, name = {"home_unit": (Placement, "home_unit"), "host_unit": (HostUnit, "name")}.get(
+        key
+    ) or TEXT_COLUMNS[key]
+    return _fits(text, model, name)
+
+
+def _fits(text: str, model, field_name: str) -> str:
+    limit = model._meta.get_field(field_name).max_length
+    if limit and len(text) > limit:
+        raise cells.CellError(
+            _("%(count)d characters is too long; at most %(limit)d.")
+            % {"count": len(text), "limit": limit}
+        )
     return text
 
 
@@ -397,20 +415,19 @@ def _show_birth(born: date, precision: str) -> str:
 
 
 def _check_whole_file(result: ImportResult):
-    by_id = defaultdict(list)
+    """The same ID number twice in one batch (one person may well be in two batches)."""
+    rows_of = defaultdict(list)
     for row in result.rows:
         number = row.values.get("id_number")
-        if number and not cells.is_masked_id_number(number):
-            by_id[number].append(row)
-    for rows in by_id.values():
-        if len(rows) > 1:
-            for row in rows:
-                others = "、".join(str(other.number) for other in rows if other is not row)
-                row.error(
-                    "id_number",
-                    _("The same ID number is also in row %(rows)s of this file.")
-                    % {"rows": others},
-                )
+        if number and row.batch and not cells.is_masked_id_number(number):
+            rows_of[(number, row.batch.pk)].append(row)
+    for rows in rows_of.values():
+        for row in rows if len(rows) > 1 else []:
+            others = "、".join(other.place(row) for other in rows if other is not row)
+            row.error(
+                "id_number",
+                _("The same ID number is also in row %(rows)s of this file.") % {"rows": others},
+            )
 
 
 # Batches: SZ-3, 深圳第3批, 深圳第三批, 第三批赴深圳体悟实训 all name one batch.
@@ -498,7 +515,7 @@ class _Matcher:
                 continue
             key = (id(cadre), row.batch.pk)
             if key in seen:
-                rows = f"{seen[key].number}、{row.number}"
+                rows = f"{seen[key].place(row)}、{row.place(seen[key])}"
                 for other in (seen[key], row):
                     other.error(
                         "name",
@@ -600,9 +617,14 @@ class _Matcher:
         number = row.values.get("id_number")
         if number and cadre.id_number:
             return False  # both have ID numbers, and they differ: two people
-        born = row.values.get("birth_date")
+        born, precision = row.values.get("birth_date"), row.birth_precision
+        if number:  # the ID number tells the birth date and gender better than the file
+            # By month: a birth date stored without an ID number may be a month's first day.
+            born, precision = idnumbers.birth_date(number), cells.MONTH
+            if cadre.gender and cadre.gender != idnumbers.gender(number):
+                return False
         if born and cadre.birth_date:
-            return _same_birth(born, row.birth_precision, cadre.birth_date)
+            return _same_birth(born, precision, cadre.birth_date)
         return True
 
     def _placements_of(self, cadres: dict) -> dict:

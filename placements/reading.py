@@ -8,8 +8,9 @@ float, datetime or None; row N of a sheet is rows[N - 1], as the spreadsheet num
 
 import csv
 import io
-import zipfile
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,8 @@ def decode(data: bytes) -> str:
         candidates = ["utf-8-sig", "gb18030"]
     for encoding in candidates:
         try:
-            text = data.decode(encoding)
+            # A BOM before GBK bytes happens when a tool adds one to a file it did not write.
+            text = data.removeprefix(b"\xef\xbb\xbf").decode(encoding)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
@@ -90,53 +92,67 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         # data_only=False: a formula cell gives its text (=1+1), never a cached result.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        try:
+            return [Sheet(ws.title, _xlsx_rows(ws)) for ws in workbook.worksheets]
+        finally:
+            workbook.close()
+    except Exception as error:  # noqa: BLE001 - a damaged workbook can fail anywhere inside
         raise RosterFileError(
             _("The Excel file cannot be opened (%(error)s). Save it again as .xlsx.")
             % {"error": error.__class__.__name__}
         ) from None
-    try:
-        sheets = []
-        for worksheet in workbook.worksheets:
-            rows = []
-            for row in worksheet.iter_rows():
-                number = next((c.row for c in row if getattr(c, "row", None)), None)
-                if number is None:
-                    continue  # an empty row: its place is kept by the padding below
-                rows.extend([[]] * (number - 1 - len(rows)))
-                rows.append([_xlsx_value(c) for c in row])
-            sheets.append(Sheet(worksheet.title, rows))
-        return sheets
-    finally:
-        workbook.close()
+
+
+def _xlsx_rows(worksheet) -> list[list]:
+    # Some programs write a wrong size record (A1); read-only mode would trust it.
+    worksheet.reset_dimensions()
+    rows = []
+    for row in worksheet.iter_rows():
+        number = next((c.row for c in row if getattr(c, "row", None)), None)
+        if number is None:
+            continue  # an empty row: its place is kept by the padding below
+        rows.extend([[]] * (number - 1 - len(rows)))
+        rows.append([_xlsx_value(c) for c in row])
+    return rows
 
 
 def _xlsx_value(cell):
     value = cell.value
     if cell.data_type == "f" and not isinstance(value, str):
         return str(getattr(value, "text", value))  # array formulas arrive as objects
+    if isinstance(value, datetime) and _shows_month_only(cell.number_format):
+        return Month(value.year, value.month, 1)
     return value
+
+
+class Month(date):
+    """A date cell formatted to show only year and month (1985.03): a month, not a day."""
+
+
+def _shows_month_only(number_format: str) -> bool:
+    return "d" not in re.sub(r'"[^"]*"|\[[^]]*\]', "", (number_format or "").lower())
 
 
 def _read_xls(data: bytes) -> list[Sheet]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
-    except (xlrd.XLRDError, ValueError, AssertionError, IndexError, KeyError, OSError) as error:
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, logfile=io.StringIO()
+        )  # logfile: xlrd's warnings about odd files are not the user's business
+        return [_xls_sheet(book, sheet) for sheet in book.sheets()]
+    except Exception as error:  # noqa: BLE001 - a damaged workbook can fail anywhere inside
         raise RosterFileError(
             _("The old-format Excel file cannot be opened (%(error)s). Save it again as .xlsx.")
             % {"error": error.__class__.__name__}
         ) from None
-    sheets = []
-    for index in range(book.nsheets):
-        sheet = book.get_sheet(index)
-        rows = [
-            [_xls_value(book, sheet.cell(r, c)) for c in range(sheet.ncols)]
-            for r in range(sheet.nrows)
-        ]
-        sheets.append(Sheet(sheet.name, rows))
-    return sheets
+
+
+def _xls_sheet(book, sheet) -> Sheet:
+    rows = [
+        [_xls_value(book, sheet.cell(r, c)) for c in range(sheet.ncols)] for r in range(sheet.nrows)
+    ]
+    return Sheet(sheet.name, rows)
 
 
 def _xls_value(book, cell):
@@ -146,9 +162,11 @@ def _xls_value(book, cell):
         return None
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
-            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+            value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
         except (xlrd.xldate.XLDateError, OverflowError, ValueError):
             return cell.value
+        number_format = book.format_map[book.xf_list[cell.xf_index].format_key].format_str
+        return Month(value.year, value.month, 1) if _shows_month_only(number_format) else value
     if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
         return int(cell.value)
     return cell.value

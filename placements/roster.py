@@ -52,6 +52,8 @@ COLUMNS = [
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 ERROR_HEADER = "错误说明"
+# The 备注 of the blank template's example row: the import skips a row that carries it.
+EXAMPLE_MARK = "示例行，导入前请删除"
 # Columns a roster carries that the import does not need and does not report as unknown.
 IGNORED_HEADERS = {"序号", "编号", "no", "no."}
 

@@ -5,6 +5,7 @@ import io
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -22,7 +23,7 @@ EXAMPLE = {
     "rank": "副处级", "category": "党政群机关", "district": "市南区", "group": "第一组",
     "ethnicity": "汉族", "political_status": "中共党员", "education": "研究生",
     "host_unit": "深圳市创新投资集团有限公司", "host_role": "投资经理助理",
-    "start_date": "", "end_date": "", "phone": "13800000000", "notes": "示例行，导入前请删除",
+    "start_date": "", "end_date": "", "phone": "13800000000", "notes": roster.EXAMPLE_MARK,
 }  # fmt: skip
 HINTS = {
     "batch": "SZ-3、深圳第3批 或 第三批赴深圳体悟实训；用 --batch 或在页面上选定批次时可不填",
@@ -77,11 +78,13 @@ def with_errors(result: ImportResult) -> bytes:
         width = max((len(r) for r in table.sheet.rows), default=0)
         for number, cells in enumerate(table.sheet.rows, start=1):
             for index, value in enumerate(cells):
-                cell = sheet.cell(row=number, column=index + 1, value=_cell_value(value))
-                if index in text_columns and number > table.header_row + 1:
-                    cell.data_type, cell.number_format = "s", TEXT
-                elif isinstance(value, str):
+                as_text = index in text_columns and number > table.header_row + 1
+                value = _cell_value(str(value) if as_text and value is not None else value)
+                cell = sheet.cell(row=number, column=index + 1, value=value)
+                if isinstance(value, str):
                     cell.data_type = "s"  # =1+1 stays text in the copy too
+                if as_text:
+                    cell.number_format = TEXT
             found = problems.get((table.sheet.name if len(result.tables) > 1 else "", number))
             if number == table.header_row + 1:
                 header = sheet.cell(row=number, column=width + 1, value=roster.ERROR_HEADER)
@@ -114,6 +117,8 @@ def _problems_by_row(result: ImportResult) -> dict:
 def _cell_value(value):
     if isinstance(value, datetime) and value.time() == datetime.min.time():
         return value.date()
-    if isinstance(value, date | int | float | str) or value is None:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
+    if isinstance(value, date | int | float) or value is None:
         return value
     return str(value)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from placements.models import Placement, RosterImport
 
 from .factories import BatchFactory, PlacementFactory
-from .roster_files import csv_bytes, person, table
+from .roster_files import csv_bytes, person, table, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 IMPORT = reverse("admin:placements_placement_import")
@@ -112,10 +112,16 @@ def test_blank_template_has_the_headers_text_columns_and_an_example(staff_client
     assert sheet.cell(row=50, column=id_column).number_format == "@"
 
 
-def test_the_template_imports_as_is(staff_client, sz3):
+def test_template_filled_in_imports_without_its_example_row(staff_client, sz3):
     data = staff_client.get(reverse("admin:placements_placement_import_template")).content
-    response = upload(staff_client, data, name="template.xlsx")
-    assert response.context["result"].ok, response.context["result"].problems
+    workbook = load_workbook(io.BytesIO(data))
+    headers = [c.value for c in workbook.active[1]]
+    workbook.active.append([person(1).get(header, "") for header in headers])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    result = upload(staff_client, filled.getvalue(), name="template.xlsx").context["result"]
+    assert result.ok, result.problems
+    assert [row.name for row in result.rows] == [person(1)["姓名"]]
 
 
 def test_users_who_cannot_see_every_batch_cannot_import(client, django_user_model, sz3):
@@ -168,3 +174,14 @@ def test_import_history_page_lists_the_changes(staff_client, sz3):
 def test_changelist_offers_import_and_export(staff_client, sz3):
     page = staff_client.get(reverse("admin:placements_placement_changelist")).content.decode()
     assert IMPORT in page and EXPORT in page
+
+
+def test_error_file_of_an_id_number_excel_made_a_number_keeps_it_as_text(staff_client, sz3):
+    rows = table([person(1)])
+    rows[1][rows[0].index("身份证号")] = 370212198503120000
+    token = upload(staff_client, xlsx_bytes(rows), name="r.xlsx").context["token"]
+    response = staff_client.get(reverse("admin:placements_placement_import_errors", args=[token]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    id_cell = sheet.cell(row=2, column=rows[0].index("身份证号") + 1)
+    assert id_cell.data_type == "s" and id_cell.value.startswith("3.70212")  # as Excel had it
+    assert "文本" in sheet.cell(row=2, column=len(rows[0]) + 1).value

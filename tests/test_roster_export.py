@@ -1,6 +1,7 @@
 """Roster export: the import's columns, formula escaping, ID masking, and the round trip."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -11,7 +12,7 @@ from placements import exporting, roster
 from placements.importing import import_roster
 from placements.models import Placement
 
-from .factories import PlacementFactory
+from .factories import BatchFactory, PlacementFactory
 from .roster_files import csv_bytes, person, table
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_csv_writes_values_as_rosters_do(sz3):
     assert row["批次"] == "SZ-3"
     assert row["职级"] == "副处级"
     assert row["干部类别"] == "区市"
-    assert row["身份证号"] == placement.cadre.id_number
+    assert row["身份证号"] == "\t" + placement.cadre.id_number  # the tab keeps Excel from rounding
     assert row["开始日期"] == "2020-04-15"
 
 
@@ -54,7 +55,7 @@ def test_xlsx_writes_formula_text_as_a_string_never_a_formula(sz3):
     PlacementFactory(batch=sz3, notes="=1+1")
     sheet = load_workbook(io.BytesIO(export("xlsx"))).active
     cell = sheet.cell(row=2, column=len(roster.COLUMNS))
-    assert (cell.value, cell.data_type) == ("=1+1", "s")
+    assert (cell.value, cell.data_type) == ("'=1+1", "s")
 
 
 def test_xlsx_id_number_and_phone_are_text(sz3):
@@ -69,7 +70,7 @@ def test_xlsx_id_number_and_phone_are_text(sz3):
 
 def test_masked_export_hides_the_middle_of_id_numbers(sz3):
     placement = PlacementFactory(batch=sz3)
-    assert csv_rows(export(full_ids=False))[1][4] == placement.cadre.masked_id_number
+    assert csv_rows(export(full_ids=False))[1][4] == "\t" + placement.cadre.masked_id_number
 
 
 def test_full_id_numbers_need_the_permission(admin_user, django_user_model):
@@ -83,10 +84,19 @@ def test_full_id_numbers_need_the_permission(admin_user, django_user_model):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_export_then_import_reports_every_row_unchanged(sz3, fmt):
-    import_roster(csv_bytes(table([person(n, 备注="=1+1") for n in range(1, 6)])), "r.csv")
+    notes = ["=1+1", "'=1+1", "-", "@home", "plain"]
+    import_roster(csv_bytes(table([person(n, 备注=notes[n - 1]) for n in range(1, 6)])), "r.csv")
     result = import_roster(export(fmt), f"export.{fmt}")
     assert result.ok, [str(p) for p in result.problems]
     assert result.count("unchanged") == 5
+
+
+def test_export_of_a_person_in_two_batches_imports_again_unchanged(sz3, shenzhen):
+    BatchFactory(programme=shenzhen, number=5, start_date=datetime.date(2021, 4, 1))
+    import_roster(csv_bytes(table([person(1), person(1, 批次="SZ-5")])), "r.csv")
+    result = import_roster(export(), "both.csv")
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.count("unchanged") == 2
 
 
 def test_masked_export_imports_again_unchanged(sz3):

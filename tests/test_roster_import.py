@@ -1,8 +1,12 @@
 """Roster import: formats, headers, values, whole-file checks, matching, all or nothing."""
 
 import datetime
+import io
+import re
+import zipfile
 
 import pytest
+from openpyxl import load_workbook
 
 from cohorts.models import Cadre
 from placements.importing import import_roster
@@ -461,3 +465,102 @@ def test_query_count_does_not_grow_with_rows(sz3, django_assert_max_num_queries)
     with django_assert_max_num_queries(18):
         result = run(csv_bytes(table(rows)))
     assert result.ok, messages(result)
+
+
+# Files as they come back from real districts
+
+
+def test_same_id_number_on_two_sheets_names_the_other_sheet(sz3):
+    data = xlsx_bytes(table([person(1)]), table([person(1)]), titles=["市南区", "崂山区"])
+    messages_ = sorted(p.message for p in run(data, "r.xlsx").problems)
+    assert messages_ == [
+        "同一身份证号也出现在本文件第2（崂山区）行。",
+        "同一身份证号也出现在本文件第2（市南区）行。",
+    ]
+
+
+def test_sheet_with_an_incomplete_header_is_refused_even_beside_a_good_one(sz3):
+    bad = table([person(2)])
+    bad[0][bad[0].index("工作单位")] = "工作单位名称"
+    data = xlsx_bytes(table([person(1)]), bad, titles=["市南区", "崂山区"])
+    problem = only_error(run(data, "r.xlsx"))
+    assert (problem.sheet, problem.column) == ("崂山区", "工作单位")
+
+
+def test_second_header_for_the_same_column_is_ignored_not_merged(sz3):
+    rows = table([person(1) | {"联系电话": "0532-88886666"}])
+    result = run(csv_bytes(rows))
+    assert result.ignored_columns == ["联系电话"]
+    assert Cadre.objects.get().phone == person(1)["手机号码"]
+
+
+def test_rows_numbered_in_advance_but_empty_are_skipped(sz3):
+    rows = [["序号", *table([person(1)])[0]], ["1", *table([person(1)])[1]], ["2"], ["3"]]
+    result = run(csv_bytes(rows))
+    assert result.ok, messages(result)
+    assert result.count("new") == 1
+
+
+@pytest.mark.parametrize(
+    "footer", ["填报单位（盖章）：", "联系人：张三", "以上共计1人", "制表：组织部"]
+)
+def test_more_footer_rows_are_skipped(sz3, footer):
+    assert run(csv_bytes([*table([person(1)]), [footer]])).ok
+
+
+def test_too_long_name_is_an_error(sz3):
+    assert only_error(run(csv_bytes(table([person(1, 姓名="王" * 51)])))).column == "姓名"
+
+
+def test_month_formatted_date_cell_is_compared_as_a_month(sz3):
+    row = person(1)
+    rows = table([row])
+    born = datetime.datetime.strptime(row["出生年月"], "%Y.%m")
+    rows[1][rows[0].index("出生年月")] = born  # the 1st of the month, shown as 1980.02
+    workbook = load_workbook(io.BytesIO(xlsx_bytes(rows)))
+    workbook.active.cell(row=2, column=4).number_format = "yyyy.mm"
+    data = io.BytesIO()
+    workbook.save(data)
+    assert run(data.getvalue(), "r.xlsx").ok
+
+
+def test_wrong_size_record_in_an_xlsx_does_not_hide_its_rows(sz3):
+    data = xlsx_bytes(table([person(1)]))
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', parts[sheet])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    assert run(out.getvalue(), "r.xlsx").count("new") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("r.xls", lambda data: data[:-100]),
+        ("r.xls", lambda data: data[:8] + bytes(len(data) - 8)),
+        ("r.xlsx", lambda data: data[: len(data) // 2]),
+    ],
+    ids=["xls-truncated", "xls-zeroed", "xlsx-truncated"],
+)
+def test_damaged_workbooks_get_a_message_not_a_traceback(sz3, name, damage):
+    make = xls_bytes if name.endswith("xls") else xlsx_bytes
+    problem = only_error(run(damage(make(table([person(1)]))), name))
+    assert "另存为 .xlsx" in problem.message
+
+
+def test_bom_before_gbk_bytes_is_read(sz3):
+    assert run(b"\xef\xbb\xbf" + csv_bytes(table([person(1)]), "gbk")).ok
+
+
+def test_id_number_does_not_match_a_person_whose_birth_date_it_contradicts(sz3, shenzhen):
+    other = BatchFactory(programme=shenzhen, number=1, start_date=datetime.date(2019, 4, 1))
+    stranger = CadreFactory(name="赵无号", id_number=None, birth_date=datetime.date(1975, 1, 5))
+    PlacementFactory(cadre=stranger, batch=other, home_unit="市委办公厅")
+    row = person(1, 姓名="赵无号", 工作单位="市委办公厅", 出生年月="")
+    assert run(csv_bytes(table([row]))).count("new") == 1
+    stranger.refresh_from_db()
+    assert stranger.birth_date == datetime.date(1975, 1, 5)
