@@ -130,3 +130,20 @@ def test_admin_form_on_an_old_version_is_refused(client, staff, placement):
     assert "已被他人修改" in response.content.decode()
     placement.refresh_from_db()
     assert placement.role == "策划"
+
+
+def test_a_real_import_refuses_an_edit_opened_before_it(sz3, admin_user):
+    from placements.importing import import_roster
+    from placements.services import placement_history
+
+    from .roster_files import csv_bytes, person, table
+
+    import_roster(csv_bytes(table([person(1)])), "first.csv")
+    stale = Placement.objects.get()
+    import_roster(csv_bytes(table([person(1, 实训岗位="总裁助理")])), "更正.csv", user=admin_user)
+    with pytest.raises(PlacementChangedMeanwhile) as refused:
+        save_as(stale, UserFactory(), role="分析师")
+    assert "更正.csv" in refused.value.message
+    latest = placement_history(stale)[-1]
+    assert (latest.what, latest.who) == ("导入了 更正.csv", admin_user.username)
+    assert [(c.before, c.after) for c in latest.changes] == [("投资经理助理", "总裁助理")]
