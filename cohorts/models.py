@@ -78,6 +78,16 @@ class Programme(models.Model):
         super().clean_fields(exclude)
 
 
+def scoped(queryset, user, led_by):
+    """The one rule of who sees what: staff (who may see every batch) see all of `queryset`,
+    a team lead the part that `led_by(user)` selects, anyone else nothing."""
+    if user.has_perm("cohorts.view_all_batches"):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(led_by(user))
+
+
 class BatchQuerySet(models.QuerySet):
     def with_term_end(self):
         return self.annotate(term_end=term_end_expression("start_date", "term_days"))
@@ -95,11 +105,7 @@ class BatchQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The batches a user may see: all for staff, their own for a team lead."""
-        if user.has_perm("cohorts.view_all_batches"):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(leads=user)
+        return scoped(self, user, lambda lead: Q(leads=lead))
 
     def by_code(self, text: str):
         """The batch a code such as SZ-3 names (none when it names none)."""
@@ -260,13 +266,12 @@ class Gender(models.TextChoices):
 class CadreQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cadres a user may see: all for staff, those of their batches for a team lead."""
-        if user.has_perm("cohorts.view_all_batches"):
-            return self
-        if not user.is_authenticated:
-            return self.none()
         placements = apps.get_model("placements", "Placement").objects
-        led = placements.filter(cadre=OuterRef("pk"), batch__leads=user)
-        return self.filter(Exists(led))
+        return scoped(
+            self,
+            user,
+            lambda lead: Exists(placements.filter(cadre=OuterRef("pk"), batch__leads=lead)),
+        )
 
 
 class Cadre(models.Model):

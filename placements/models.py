@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cohorts import phones
-from cohorts.models import Batch, Cadre
+from cohorts.models import Batch, Cadre, scoped
 from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
 from cohorts.text import halfwidth, squeeze
 
@@ -127,11 +127,7 @@ class PlacementQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """The placements a user may see: all for staff, their batches' for a team lead."""
-        if user.has_perm("cohorts.view_all_batches"):
-            return self
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(batch__leads=user)
+        return scoped(self, user, lambda lead: Q(batch__leads=lead))
 
 
 class PlacementStatus(models.TextChoices):
