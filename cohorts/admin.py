@@ -233,6 +233,11 @@ class PlacementInline(admin.StackedInline):
     formset = PlacementInlineFormSet
     extra = 0
     autocomplete_fields = ["batch", "host_unit"]
+
+    def get_queryset(self, request):
+        placements = super().get_queryset(request).visible_to(request.user)
+        return placements.select_related("batch__programme", "host_unit")
+
     fields = [
         "expected_version",
         ("batch", "status"),
@@ -331,6 +336,14 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.user.has_perm("cohorts.view_full_id_number"):
             return self.search_fields
         return [f for f in self.search_fields if f != "id_number"]
+
+    def lookup_allowed(self, lookup, value, request):
+        # ?id_number__startswith=… would reveal a masked number digit by digit.
+        if lookup.startswith("id_number") and not request.user.has_perm(
+            "cohorts.view_full_id_number"
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("generation"), ordering="birth_date")
     def generation(self, obj):

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.text import format_lazy
@@ -11,7 +12,13 @@ from cohorts.admin_filters import TermStatusFilter
 from .admin_roster import export_selected_csv, export_selected_xlsx
 from .lead_forms import VersionedPlacementForm
 from .models import HostUnit, Placement
-from .services import PlacementChangedMeanwhile, placement_history, placements_set_status
+from .services import (
+    LEAD_EDITABLE_FIELDS,
+    PlacementChangedMeanwhile,
+    placement_history,
+    placement_save,
+    placements_set_status,
+)
 
 
 def status_action(status):
@@ -117,6 +124,22 @@ class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.user.has_perm("cohorts.view_full_id_number"):
             return self.search_fields
         return [f for f in self.search_fields if f != "cadre__id_number"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.has_perm("cohorts.view_all_batches"):
+            return self.readonly_fields
+        # A team lead who reaches the admin changes what the lead page lets them change.
+        editable = {"expected_version", *LEAD_EDITABLE_FIELDS}
+        fields = [f for f in flatten_fieldsets(self.fieldsets) if f not in editable]
+        return [*self.readonly_fields, *(f for f in fields if f not in self.readonly_fields)]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        # Through the guard: the row is claimed on the version the form was opened on.
+        placement_save(
+            placement=obj, by=request.user, expected_version=form.cleaned_data["expected_version"]
+        )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -13,8 +13,9 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -198,7 +199,10 @@ def export_view(request, site):
     params = request.GET.copy()
     params.pop("format", None)
     request.GET = params
-    changelist = model_admin.get_changelist_instance(request)
+    try:
+        changelist = model_admin.get_changelist_instance(request)
+    except IncorrectLookupParameters:
+        return HttpResponseBadRequest(_("These filters are not valid."))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return exporting.export_response(
         changelist.queryset,

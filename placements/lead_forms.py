@@ -163,12 +163,25 @@ class BatchFilterForm(forms.Form):
         return placements
 
 
+class PlacementChoices(forms.ModelMultipleChoiceField):
+    """Ids that are not plain numbers of a sensible size are invalid, not a database error."""
+
+    def clean(self, value):
+        for pk in value or []:
+            if not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                    params={"pk": pk},
+                )  # fmt: skip
+        return super().clean(value)
+
+
 class BulkStatusForm(forms.Form):
     ALL, SELECTED = "all", "selected"
 
     status = forms.ChoiceField(label=_("New status"), choices=Placement.Status.choices)
     scope = forms.ChoiceField(choices=[(ALL, ALL), (SELECTED, SELECTED)])
-    placements = forms.ModelMultipleChoiceField(queryset=Placement.objects.none(), required=False)
+    placements = PlacementChoices(queryset=Placement.objects.none(), required=False)
 
     def __init__(self, data, *, batch_placements):
         super().__init__(data)

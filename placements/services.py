@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from cohorts import idnumbers
 from cohorts.models import Cadre
 
 from .models import HostUnit, Placement, RosterImportChange
@@ -32,8 +33,12 @@ LEAD_EDITABLE_FIELDS = [
     "status",
     "notes",
 ]
-# Bookkeeping, not a change anyone made.
-NOT_SHOWN_IN_HISTORY = ["version"]
+# What a placement's history compares: everything but bookkeeping.
+HISTORY_FIELDS = [
+    f
+    for f in Placement._meta.concrete_fields
+    if f.name not in ("id", "version", "created_at", "updated_at")
+]
 
 
 class PlacementChangedMeanwhile(Exception):
@@ -177,57 +182,66 @@ def changes_since(placement: Placement, version: int) -> list[HistoryEntry]:
 
 
 def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
-    host_unit_ids = {r.host_unit_id for r in records} | {
-        value
-        for change in imports
-        for value in change.fields.get("host_unit", [])
-        if isinstance(value, int)
-    }
-    host_units = dict(
-        HostUnit.objects.filter(pk__in=host_unit_ids - {None}).values_list("pk", "name")
-    )
-    entries = []
-    previous = None
-    for record in records:
-        if previous is None or record.history_type == "+":
-            entry = HistoryEntry(record.history_date, _who(record.history_user), str(CREATED))
+    """Edits and imports in time order, each edit compared with the state just before it.
+
+    Imports write no simple-history records (one import record instead of one per row), so an
+    edit after an import is compared with the import's values, not with the last edit before
+    it; an edit of a placement that was never recorded (demo data) shows no field details.
+    """
+    host_units = _host_unit_names(records, imports)
+    events = [(r.history_date, 0, r) for r in records]
+    events += [(c.roster_import.created_at, 1, c) for c in imports]
+    events.sort(key=lambda event: (event[0], event[1]))
+    entries, state = [], None  # state: field → shown value, once known
+    for when, _order, event in events:
+        if isinstance(event, RosterImportChange):
+            changes = [
+                Change(
+                    _label(name),
+                    _display(name, before, host_units),
+                    _display(name, after, host_units),
+                )
+                for name, (before, after) in event.fields.items()
+            ]
+            if event.action == RosterImportChange.Action.NEW:
+                state = _defaults(host_units)
+            if state is not None:
+                state |= {c.label: c.after for c in changes}
+            roster_import = event.roster_import
+            what = _("imported %(file)s") % {"file": roster_import.file_name}
+            entries.append(HistoryEntry(when, _who(roster_import.user), what, changes))
+            continue
+        snapshot = {
+            _label(f.name): _display(f.name, getattr(event, f.attname), host_units)
+            for f in HISTORY_FIELDS
+        }
+        if event.history_type == "+":
+            entry = HistoryEntry(when, _who(event.history_user), str(CREATED))
         else:
-            delta = record.diff_against(previous, excluded_fields=NOT_SHOWN_IN_HISTORY)
-            entry = HistoryEntry(
-                record.history_date,
-                _who(record.history_user),
-                str(EDITED),
-                [
-                    Change(
-                        _label(c.field),
-                        _display(c.field, c.old, host_units),
-                        _display(c.field, c.new, host_units),
-                    )
-                    for c in delta.changes
-                ],
-            )
-        entry.version = record.version
-        previous = record
+            changes = [
+                Change(label, state[label], shown)
+                for label, shown in snapshot.items()
+                if state is not None and label in state and state[label] != shown
+            ]
+            entry = HistoryEntry(when, _who(event.history_user), str(EDITED), changes)
+        entry.version = event.version
+        state = snapshot
         entries.append(entry)
-    for change in imports:
-        roster_import = change.roster_import
-        entries.append(
-            HistoryEntry(
-                roster_import.created_at,
-                _who(roster_import.user),
-                _("imported %(file)s") % {"file": roster_import.file_name},
-                [
-                    Change(
-                        _label(name),
-                        _display(name, values[0], host_units),
-                        _display(name, values[-1], host_units),
-                    )
-                    for name, values in change.fields.items()
-                ],
-            )
-        )
-    entries.sort(key=lambda e: e.when)
     return entries
+
+
+def _defaults(host_units) -> dict:
+    """A new placement before the import filled it in."""
+    return {
+        _label(f.name): _display(f.name, f.get_default(), host_units)
+        for f in HISTORY_FIELDS
+        if f.name not in ("cadre", "batch")  # given, not filled in: known from the next edit
+    }
+
+
+def _host_unit_names(records, imports) -> dict:
+    ids = {r.host_unit_id for r in records} - {None}
+    return dict(HostUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def _who(user) -> str:
@@ -253,11 +267,15 @@ def _label(name: str) -> str:
 def _display(name: str, value, host_units: dict) -> str:
     if value is None or value == "":
         return "—"
+    if name == "id_number":
+        return idnumbers.mask(str(value))  # history is read by leads too
     model_field = _model_field(name)
     if name == "host_unit" and isinstance(value, int):
         return host_units.get(value, str(value))
     if model_field is not None and model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.DateField) and isinstance(value, str):
+        value = date.fromisoformat(value)  # as an import records it
     if isinstance(value, date):
         return date_format(value)
     return str(value)

@@ -83,7 +83,8 @@ def test_id_numbers_are_masked_without_the_permission(client, django_user_model,
     client.force_login(lead)
     placement = PlacementFactory(batch=sz3)
     [row] = csv_rows(client.get("/cadres/export/", {"format": "csv"}))
-    assert row["身份证号"] == placement.cadre.masked_id_number != placement.cadre.id_number
+    shown = row["身份证号"].lstrip("\t")  # the tab that keeps Excel from rounding it
+    assert shown == placement.cadre.masked_id_number != placement.cadre.id_number
 
 
 def test_export_queries_do_not_grow_with_the_rows(staff_client, sz3, django_assert_max_num_queries):

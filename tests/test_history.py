@@ -72,3 +72,39 @@ def test_staff_see_the_history_on_the_admin_page(client, staff, placement):
     url = reverse("admin:placements_placement_change", args=[placement.pk])
     text = client.get(url).content.decode()
     assert "zhang" in text and "策划" in text
+
+
+def test_an_edit_after_an_import_shows_only_its_own_change(sz3, lead_sz3):
+    from placements.importing import import_roster
+
+    from .roster_files import csv_bytes, person, table
+
+    import_roster(csv_bytes(table([person(1)])), "first.csv")
+    placement = Placement.objects.get()
+    import_roster(csv_bytes(table([person(1, 实训岗位="总裁助理")])), "更正.csv")
+    placement.refresh_from_db()
+    change(placement, lead_sz3, mentor="陈总")
+    imported, edited = placement_history(placement)[-2:]
+    assert [(c.label, c.after) for c in imported.changes] == [("实训岗位", "总裁助理")]
+    assert (edited.what, [(c.label, c.before, c.after) for c in edited.changes]) == (
+        "修改了",
+        [("导师", "—", "陈总")],
+    )
+
+
+def test_first_edit_of_a_placement_never_recorded_is_an_edit_not_a_creation(sz3):
+    placement = PlacementFactory(batch=sz3)
+    placement.history.all().delete()  # as seeded demo data: written in bulk, no history
+    change(placement, UserFactory(), mentor="陈总")
+    assert [e.what for e in placement_history(placement)] == ["修改了"]
+
+
+def test_history_shows_id_numbers_masked(sz3):
+    from placements.importing import import_roster
+
+    from .roster_files import csv_bytes, person, table
+
+    import_roster(csv_bytes(table([person(1)])), "first.csv")
+    shown = " ".join(e.summary() for e in placement_history(Placement.objects.get()))
+    number = person(1)["身份证号"]
+    assert number not in shown and number[-4:] in shown

@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from placements.models import Placement, RosterImport, RosterImportChange
@@ -147,3 +148,28 @@ def test_a_real_import_refuses_an_edit_opened_before_it(sz3, admin_user):
     latest = placement_history(stale)[-1]
     assert (latest.what, latest.who) == ("导入了 更正.csv", admin_user.username)
     assert [(c.before, c.after) for c in latest.changes] == [("投资经理助理", "总裁助理")]
+
+
+def test_an_admin_save_counts_as_a_change_for_a_lead_form_opened_before(
+    placement, admin_user, client, lead_sz3
+):
+    staff_client = Client()
+    staff_client.force_login(admin_user)
+    client.force_login(lead_sz3)
+    lead_url = reverse("lead-placement", args=[placement.pk])
+    form = client.get(lead_url).context["form"]
+    opened = {k: v for k, v in form.initial.items() if v is not None} | {"expected_version": 1}
+    admin_url = reverse("admin:placements_placement_change", args=[placement.pk])
+    form = staff_client.get(admin_url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None} | {
+        "expected_version": 1, "cadre": placement.cadre_id, "batch": placement.batch_id,
+        "host_unit": placement.host_unit_id, "role": "管理员改的",
+    }  # fmt: skip
+    assert staff_client.post(admin_url, data).status_code == 302
+    placement.refresh_from_db()
+    assert (placement.role, placement.version) == ("管理员改的", 2)
+    response = client.post(lead_url, {**opened, "role": "负责人改的"})
+    placement.refresh_from_db()
+    assert placement.role == "管理员改的"
+    assert "已被他人修改" in response.content.decode()
+    assert "管理员改的" in response.content.decode()  # what changed meanwhile

@@ -268,3 +268,43 @@ def test_batch_admin_links_team_leads(client, staff, sz3, lead_sh5):
 def test_home_shows_the_term_day(lead_client, sz3, when, monkeypatch):
     monkeypatch.setattr("cohorts.terms.today", lambda: when)
     assert "第1天" in lead_client.get(reverse("lead-home")).content.decode()
+
+
+# A lead who somehow reaches the admin (is_staff set by hand) is held to the same scope.
+
+
+def test_cadre_page_in_the_admin_shows_only_the_leads_placements(staff_lead_client, placement, sh5):
+    PlacementFactory(cadre=placement.cadre, batch=sh5, role="上海的岗位")
+    url = reverse("admin:cohorts_cadre_change", args=[placement.cadre_id])
+    page = staff_lead_client.get(url).content.decode()
+    assert "即墨区小组" in page and "上海的岗位" not in page
+
+
+def test_id_numbers_cannot_be_probed_through_admin_filters(staff_lead_client, placement):
+    prefix = placement.cadre.id_number[:10]
+    url = reverse("admin:cohorts_cadre_changelist") + f"?id_number__startswith={prefix}"
+    response = staff_lead_client.get(url)
+    assert response.status_code in (400, 302) or "e=1" in response.get("Location", "")
+
+
+def test_lead_in_the_admin_cannot_change_roster_fields(staff_lead_client, placement):
+    url = reverse("admin:placements_placement_change", args=[placement.pk])
+    form = staff_lead_client.get(url).context["adminform"].form
+    assert "home_unit" not in form.fields and "cadre" not in form.fields
+    assert "role" in form.fields
+
+
+def test_bulk_status_with_a_nonsense_id_is_refused_not_a_crash(lead_client, placement, sz3):
+    url = reverse("lead-batch-status", args=[sz3.pk])
+    data = {"status": "on_site", "scope": "selected", "placements": ["9" * 30]}
+    response = lead_client.post(url, data)
+    assert response.status_code in (200, 302)
+    placement.refresh_from_db()
+    assert placement.status == "pending"
+
+
+def test_admin_export_with_a_bad_filter_is_a_bad_request(admin_client, sz3):
+    url = reverse("admin:placements_placement_export")
+    assert (
+        admin_client.get(url, {"format": "csv", "start_date__gte": "not a date"}).status_code == 400
+    )
