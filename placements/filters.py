@@ -9,23 +9,34 @@ Choices come from what the user may see (`visible_to`): a team lead is offered t
 Batches and programmes are named by code in the URL (?batch=SZ-3), so a link reads as it filters.
 """
 
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
 
 from cohorts.models import GENERATIONS, Batch, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
+from cohorts.text import pinyin_sort_key
 
 from .models import Category, HostUnit, Placement, PlacementStatus
 from .ranks import Rank, Tier
 
 ALL = _("All")
 
-# Senior first: sorting by rank reads like an official list.
+# Senior first: sorting by rank reads like an official list; a rank known only by its tier
+# (处级) sorts with its tier, after the tier's named ranks.
+TIER_ORDER = Case(
+    *[When(rank_tier=tier, then=Value(i)) for i, tier in enumerate(Tier.values)], default=Value(99)
+)
 RANK_ORDER = Case(
     *[When(rank=rank, then=Value(i)) for i, rank in enumerate(Rank.values)], default=Value(99)
 )
+# Statuses in the order a term goes through them.
+STATUS_ORDER = Case(
+    *[When(status=status, then=Value(i)) for i, status in enumerate(PlacementStatus.values)],
+    default=Value(99),
+)
+MAX_SEARCH_WORDS, MAX_WORD_LENGTH = 10, 50
 
 
 def choice(label, **kwargs):
@@ -35,22 +46,26 @@ def choice(label, **kwargs):
 class SortFilter(OrderingFilter):
     """?o=name or ?o=-name: a column sort, by one or more expressions, with a stable tie-break."""
 
-    def __init__(self, *, sorts: dict, tiebreak: list, default: list, **kwargs):
-        self.sorts, self.tiebreak, self.default = sorts, tiebreak, default
-        super().__init__(fields={key: key for key in sorts}, label=_("Sort by"), **kwargs)
-
-    def filter(self, qs, value):
+    def orders(self, value, prefix=""):
+        """The ORDER BY of a sort, its expressions reached through `prefix` (cadre__)."""
         orders = []
         for param in value or []:
             descending = param.startswith("-")
             for expression in self.sorts.get(param.lstrip("-"), []):
-                expression = F(expression) if isinstance(expression, str) else expression
+                expression = F(prefix + expression) if isinstance(expression, str) else expression
                 orders.append(
                     expression.desc(nulls_last=True)
                     if descending
                     else expression.asc(nulls_last=True)
                 )
-        return qs.order_by(*(orders or self.default), *self.tiebreak)
+        return orders or [F(prefix + field) for field in self.default]
+
+    def __init__(self, *, sorts: dict, tiebreak: list, default: list, **kwargs):
+        self.sorts, self.tiebreak, self.default = sorts, tiebreak, default
+        super().__init__(fields={key: key for key in sorts}, label=_("Sort by"), **kwargs)
+
+    def filter(self, qs, value):
+        return qs.order_by(*self.orders(value), *self.tiebreak)
 
 
 class PlacementFilter(FilterSet):
@@ -79,14 +94,14 @@ class PlacementFilter(FilterSet):
             "batch": ["batch__programme__code", "batch__number"],
             "group": ["group"],
             "home_unit": ["home_unit"],
-            "rank": [RANK_ORDER],
+            "rank": [TIER_ORDER, RANK_ORDER],
             "district": ["district"],
             "host_unit": ["host_unit__name"],
-            "status": ["status"],
+            "status": [STATUS_ORDER],
             "start": [Coalesce("start_date", "batch__start_date")],
         },
         default=["batch__programme__code", "batch__number", "cadre__name_sort"],
-        tiebreak=["id"],
+        tiebreak=["cadre__name_sort", "id"],
     )
 
     class Meta:
@@ -106,16 +121,16 @@ class PlacementFilter(FilterSet):
         self.set_choices("programme", sorted(programmes.items()))
         self.set_choices("batch", [(code, str(b)) for code, b in self.batches.items()])
         used = Exists(self.placements.filter(host_unit=OuterRef("pk")))
-        units = HostUnit.objects.filter(used).order_by("name").values_list("pk", "name")
-        self.set_choices("host_unit", [(str(pk), name) for pk, name in units])
+        units = HostUnit.objects.filter(used).values_list("pk", "name")
+        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_pinyin(units, 1)])
         facets = self.placements.order_by().values_list(
             "group", "district", "cadre__political_status"
         )
         columns = list(zip(*facets.distinct(), strict=True)) or [(), (), ()]
         groups, districts, statuses = (set(column) - {""} for column in columns)
-        self.set_choices("group", [(g, g) for g in sorted(groups)])
-        self.set_choices("district", [(d, d) for d in sorted(districts)])
-        self.set_choices("political_status", [(s, s) for s in sorted(statuses)])
+        self.set_choices("group", [(g, g) for g in by_pinyin(groups)])
+        self.set_choices("district", [(d, d) for d in by_pinyin(districts)])
+        self.set_choices("political_status", [(s, s) for s in by_pinyin(statuses)])
 
     def base_queryset(self, user):
         return self.placements.select_related("cadre", "batch__programme", "host_unit")
@@ -125,9 +140,18 @@ class PlacementFilter(FilterSet):
 
     # --- Filter methods ---------------------------------------------------------------------
 
+    def has_errors(self) -> bool:
+        """A filter value that is not one of its choices (a stale or mistyped link)."""
+        return bool(set(self.errors) - {"o"})  # an unknown sort falls back to the default
+
+    def filter_queryset(self, queryset):
+        # Never silently drop a filter: a wrong value matches nothing, and the form says why.
+        return queryset.none() if self.has_errors() else super().filter_queryset(queryset)
+
     def search(self, queryset, name, value):
-        """Every word in the name, the home unit or the host unit."""
-        for word in value.split():
+        """Every word in the name, the home unit or the host unit (the first few words)."""
+        for word in value.split()[:MAX_SEARCH_WORDS]:
+            word = word[:MAX_WORD_LENGTH]
             queryset = queryset.filter(
                 Q(cadre__name__icontains=word)
                 | Q(home_unit__icontains=word)
@@ -148,7 +172,8 @@ class PlacementFilter(FilterSet):
 
     def matching_placements(self):
         """The visible placements every filter matches (unordered; the sort is the caller's)."""
-        self.errors  # noqa: B018 (validates the form); a value that is not a choice is left out, like an empty one
+        if self.has_errors():
+            return self.placements.none()
         placements = self.placements
         for name, value in self.form.cleaned_data.items():
             if name != "o":
@@ -168,6 +193,11 @@ class PlacementFilter(FilterSet):
         return shown
 
 
+def by_pinyin(values, index=None):
+    """Chinese values in the order of an official list (pinyin), not of their code points."""
+    return sorted(values, key=lambda v: pinyin_sort_key(v if index is None else v[index]))
+
+
 class CadreFilter(PlacementFilter):
     """The same filters; a cadre matches when one of their placements matches them all."""
 
@@ -179,7 +209,7 @@ class CadreFilter(PlacementFilter):
             "political_status": ["political_status"],
         },
         default=["name_sort"],
-        tiebreak=["id"],
+        tiebreak=["name_sort", "id"],
     )
 
     class Meta:
@@ -190,7 +220,35 @@ class CadreFilter(PlacementFilter):
         return Cadre.objects.visible_to(user)
 
     def filter_queryset(self, queryset):
+        if self.has_errors():
+            return queryset.none()
         matching = self.matching_placements()
         if self.active():
             queryset = queryset.filter(Exists(matching.filter(cadre=OuterRef("pk"))))
+        return self.filters["o"].filter(queryset, self.form.cleaned_data.get("o"))
+
+
+class HostUnitFilter(PlacementFilter):
+    """The same filters; a host unit is listed when one of its placements matches them all,
+    with the number of its matching placements."""
+
+    o = SortFilter(
+        sorts={"name": ["name"], "kind": ["kind"], "placements": ["matching"]},
+        default=["name"],
+        tiebreak=["id"],
+    )
+
+    class Meta:
+        model = HostUnit
+        fields = []
+
+    def base_queryset(self, user):
+        return HostUnit.objects.all()
+
+    def filter_queryset(self, queryset):
+        if self.has_errors():
+            return queryset.none()
+        matching = self.matching_placements().filter(host_unit=OuterRef("pk")).order_by()
+        counted = matching.values("host_unit").annotate(n=Count("id")).values("n")
+        queryset = queryset.filter(Exists(matching)).annotate(matching=Subquery(counted))
         return self.filters["o"].filter(queryset, self.form.cleaned_data.get("o"))

@@ -36,10 +36,11 @@ class Bar:
     params: dict | None  # the list view's filter; None when the list cannot filter to these rows
     share: float = 0  # of the chart's total, in per cent
     length: float = 0  # of the longest bar, in per cent
+    view: str = "placement-list"  # the list the bar's rows are in
 
     @property
     def url(self) -> str | None:
-        return None if self.params is None else list_url(self.params)
+        return None if self.params is None else list_url(self.params, self.view)
 
 
 @dataclass
@@ -101,10 +102,16 @@ class ProgrammeTotal:
     batches: int
     cadres: int
     host_units: int
+    pk: int = 0
 
     @property
     def url(self) -> str:
         return list_url({"programme": self.code})
+
+    @property
+    def batches_url(self) -> str:
+        """The programme's batches, in the admin (the dashboard is staff's page)."""
+        return f"{reverse('admin:cohorts_batch_changelist')}?programme__id__exact={self.pk}"
 
     @property
     def cadres_url(self) -> str:
@@ -112,7 +119,7 @@ class ProgrammeTotal:
 
     @property
     def host_units_url(self) -> str:
-        return list_url({"programme": self.code, "o": "host_unit"})
+        return list_url({"programme": self.code}, "host-unit-list")
 
 
 # --- Figures -------------------------------------------------------------------------------------
@@ -157,6 +164,7 @@ def programme_totals(placements, rows: list[BatchRow]) -> list[ProgrammeTotal]:
                 0,
                 figures.get("cadres", 0),
                 figures.get("host_units", 0),
+                programme.pk,
             )
         totals[programme.code].batches += 1
     return list(totals.values())
@@ -228,7 +236,7 @@ def host_units_by_kind(placements) -> list[Bar]:
     """Host units (each counted once) per kind, among the units the placements use."""
     counts = _counts(placements.exclude(host_unit=None), "host_unit__kind", distinct="host_unit")
     bars = [
-        Bar(str(label), counts[v], {"host_unit_kind": v, "o": "host_unit"})
+        Bar(str(label), counts[v], {"host_unit_kind": v}, view="host-unit-list")
         for v, label in HostUnit.Kind.choices
         if counts.get(v)
     ]

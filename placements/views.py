@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from cohorts.terms import today
 
 from . import exporting, statistics
-from .filters import CadreFilter, PlacementFilter
+from .filters import CadreFilter, HostUnitFilter, PlacementFilter
 from .models import Placement
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -55,13 +55,16 @@ class FilteredListView(LoginRequiredMixin, ListView):
     def paginate_queryset(self, queryset, page_size):
         # A page number past the end (a bookmark after rows went away) shows the last page.
         paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
+        number = self.request.GET.get("page", "")
+        # page=0 or -1 means the first page; get_page would read them as the last.
+        page = paginator.get_page(number if number.isdigit() and int(number) > 0 else 1)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         current = (self.filterset.form.cleaned_data.get("o") or [""])[0]
         context.update(
+            open_filters=self.filterset.has_errors(),
             filter=self.filterset,
             active_filters=self.active_filters(),
             columns=[self.column(key, label, current) for key, label in self.columns],
@@ -140,16 +143,37 @@ class CadreListView(FilteredListView):
         return super().get_queryset().prefetch_related(Prefetch("placements", placements))
 
 
+class HostUnitListView(FilteredListView):
+    """/host-units/: the host units behind the placements that match, with how many each."""
+
+    template_name = "placements/host_unit_list.html"
+    filterset_class = HostUnitFilter
+
+    @property
+    def columns(self):
+        return [
+            ("name", _("host unit")),
+            ("kind", _("kind")),
+            ("", _("city")),
+            ("", _("industry")),
+            ("placements", _("matching placements")),
+        ]
+
+
 def export(request, filterset_class):
     fmt = request.GET.get("format", "xlsx")
     if fmt not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Export as xlsx or csv."))
     filterset = filterset_class(request.GET, request=request)
+    if filterset.has_errors():
+        return HttpResponseBadRequest(_("These filters are not valid."))
     if filterset_class is CadreFilter:
-        # One row per matching placement, grouped by person.
+        # One row per matching placement, grouped by person in the order on screen.
+        sort = filterset.filters["o"]
         placements = filterset.matching_placements().order_by(
-            "cadre__name_sort", "cadre_id", "batch__programme__code", "batch__number"
-        )
+            *sort.orders(filterset.form.cleaned_data.get("o"), prefix="cadre__"),
+            "cadre__name_sort", "cadre_id", "batch__programme__code", "batch__number",
+        )  # fmt: skip
     else:
         placements = filterset.qs  # in the order on screen
     filename = f"{_('placements')}-{today():%Y%m%d}"

@@ -5,6 +5,7 @@ import io
 
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from .factories import BatchFactory, CadreFactory, PlacementFactory
 
@@ -93,3 +94,18 @@ def test_export_queries_do_not_grow_with_the_rows(staff_client, sz3, django_asse
     # statuses), 6 the rows (the roster export joins cadre, batch, programme, host unit)
     with django_assert_max_num_queries(6):
         staff_client.get("/placements/export/", {"format": "csv"})
+
+
+def test_cadre_export_follows_the_sort_on_screen(client, admin_user, sz3):
+    for name in ("阿明", "张三", "李四"):
+        PlacementFactory(batch=sz3, cadre__name=name)
+    client.force_login(admin_user)
+    response = client.get(reverse("cadre-export"), {"format": "csv", "o": "-name"})
+    names = [row[1] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
+    assert names == ["张三", "李四", "阿明"]
+
+
+def test_export_with_a_filter_that_is_not_valid_is_refused(client, admin_user, sz3):
+    client.force_login(admin_user)
+    response = client.get(reverse("placement-export"), {"format": "csv", "batch": "XX-9"})
+    assert response.status_code == 400

@@ -198,11 +198,48 @@ def test_generation_and_programme_combine(admin_user, sz3, sh5):
     assert matching(admin_user, generation="80后", programme="SH") == [mine]
 
 
-def test_a_value_that_is_not_a_choice_is_reported_and_left_out(admin_user, sz3):
+def test_a_value_that_is_not_a_choice_is_reported_and_matches_nothing(admin_user, sz3):
     PlacementFactory(batch=sz3)
     filterset = PlacementFilter(QueryDict("batch=XX-9"), request=request_of(admin_user))
     assert "batch" in filterset.errors
+    assert len(filterset.qs) == 0  # never the whole programme under a filter that was dropped
+
+
+def test_an_unknown_sort_falls_back_to_the_default(admin_user, sz3):
+    PlacementFactory(batch=sz3)
+    filterset = PlacementFilter(QueryDict("o=nonsense"), request=request_of(admin_user))
     assert len(filterset.qs) == 1
+
+
+def test_a_long_search_uses_its_first_words(admin_user, sz3):
+    placement = PlacementFactory(batch=sz3)
+    words = " ".join([placement.cadre.name] + ["x"] * 2000)
+    filterset = PlacementFilter(QueryDict(f"q={words}"), request=request_of(admin_user))
+    assert len(filterset.qs) == 0  # the first ten words: the name and nine x's, no match, no 500
+
+
+def test_rank_sort_keeps_a_tier_only_rank_with_its_tier(admin_user, sz3):
+    PlacementFactory(batch=sz3, rank="", rank_tier="division")
+    PlacementFactory(batch=sz3, rank="other")
+    PlacementFactory(batch=sz3, rank="bureau_chief")
+    filterset = PlacementFilter(QueryDict("o=rank"), request=request_of(admin_user))
+    assert [p.rank_tier for p in filterset.qs] == ["bureau", "division", "none"]
+
+
+def test_status_sorts_in_the_order_of_a_term(admin_user, sz3):
+    for status in ("completed", "pending", "on_site"):
+        PlacementFactory(batch=sz3, status=status)
+    filterset = PlacementFilter(QueryDict("o=status"), request=request_of(admin_user))
+    assert [p.status for p in filterset.qs] == ["pending", "on_site", "completed"]
+
+
+def test_group_choices_are_in_pinyin_order(admin_user, sz3):
+    for group in ("第二组", "即墨区小组", "城阳区小组"):
+        PlacementFactory(batch=sz3, group=group)
+    filterset = PlacementFilter(QueryDict(""), request=request_of(admin_user))
+    assert [g for g, _label in filterset.filters["group"].extra["choices"]] == [
+        "城阳区小组", "第二组", "即墨区小组"
+    ]  # fmt: skip
 
 
 # --- Sorting -------------------------------------------------------------------------------

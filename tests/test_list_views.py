@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from .factories import BatchFactory, CadreFactory, PlacementFactory
+from .factories import BatchFactory, CadreFactory, HostUnitFactory, PlacementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,22 @@ def test_a_lead_sees_only_their_batches_on_a_cadres_row(lead_client, sz3, sh5):
     assert "上海第5批" not in lead_client.get("/cadres/").content.decode()
 
 
+def test_host_unit_list_counts_the_matching_placements_of_each_unit(staff_client, sz3, sh5):
+    unit = HostUnitFactory(name="腾讯集团")
+    PlacementFactory.create_batch(2, batch=sz3, host_unit=unit)
+    PlacementFactory(batch=sh5, host_unit=unit)
+    PlacementFactory(batch=sh5)
+    units = list(staff_client.get("/host-units/", {"batch": "SZ-3"}).context["page_obj"])
+    assert [(u.name, u.matching) for u in units] == [("腾讯集团", 2)]
+
+
+def test_a_lead_lists_only_the_host_units_of_their_batch(lead_client, sz3, sh5):
+    mine = PlacementFactory(batch=sz3)
+    PlacementFactory(batch=sh5)
+    units = list(lead_client.get("/host-units/").context["page_obj"])
+    assert units == [mine.host_unit]
+
+
 def test_the_nav_links_the_lists(staff_client):
     html = staff_client.get("/placements/").content.decode()
     assert 'href="/placements/"' in html and 'href="/cadres/"' in html
@@ -146,6 +162,16 @@ def test_cadre_list_queries_do_not_grow_with_the_page(
     # 6 count, 7 the page's cadres, 8 their placements (prefetched, batch and host unit joined)
     with django_assert_num_queries(8):
         staff_client.get("/cadres/", {"per_page": "100", "batch": "SZ-3"})
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_host_unit_list_queries_do_not_grow_with_the_page(
+    staff_client, sz3, size, django_assert_num_queries
+):
+    PlacementFactory.create_batch(size, batch=sz3)
+    # 1 session, 2 user, 3–5 the choices, 6 count, 7 the page's units with their counts
+    with django_assert_num_queries(7):
+        staff_client.get("/host-units/", {"per_page": "100", "batch": "SZ-3"})
 
 
 def test_a_leads_list_adds_only_the_permission_lookups(lead_client, sz3, django_assert_num_queries):

@@ -61,6 +61,7 @@ ROUTES = {
     "placements/export/": Route(LOGIN, 200, 200),
     "cadres/": Route(LOGIN, 200, 200),
     "cadres/export/": Route(LOGIN, 200, 200),
+    "host-units/": Route(LOGIN, 200, 200),
     "i18n/setlang/": Route(REDIRECT, REDIRECT, REDIRECT),
     # Login and the team leads' pages.
     "accounts/login/": Route(200, REDIRECT, REDIRECT),
