@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -20,7 +22,34 @@ from .roles import LEAD_GROUP
 from .terms import Term
 
 
-class ScopedAdminMixin:
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, minus its 500 when a posted id is not an id (host_unit=abc):
+    such a value is dropped from the redisplayed form, whose error already says it is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        pk = self.field.remote_field.model._meta.pk
+        return super().optgroups(name, [v for v in value if _is_key(pk, v)], attr)
+
+
+def _is_key(pk, value) -> bool:
+    try:
+        pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(SafeAutocompleteMixin):
     """Defense in depth: the admin shows what `visible_to` allows, whoever reaches it.
 
     Lists, change pages, autocomplete results (which use the target admin's queryset) and the
@@ -227,7 +256,7 @@ class PlacementInlineFormSet(BaseInlineFormSet):
         }
 
 
-class PlacementInline(admin.StackedInline):
+class PlacementInline(SafeAutocompleteMixin, admin.StackedInline):
     model = Placement
     form = VersionedPlacementForm
     formset = PlacementInlineFormSet

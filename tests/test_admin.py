@@ -378,3 +378,16 @@ def test_deleting_a_host_unit_with_placements_is_refused(staff_client, sz3):
     response = staff_client.post(url, {"post": "yes"})
     assert response.status_code == 200
     assert HostUnit.objects.filter(pk=placement.host_unit_id).exists()
+
+
+def test_a_posted_host_unit_that_is_not_an_id_is_an_error_not_a_crash(admin_client, sz3):
+    placement = PlacementFactory(batch=sz3)
+    url = reverse("admin:placements_placement_change", args=[placement.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None} | {
+        "expected_version": 1, "cadre": placement.cadre_id, "batch": placement.batch_id,
+        "host_unit": "abc",
+    }  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["host_unit"]
