@@ -8,6 +8,7 @@ a random name that only the uploader's session knows.
 
 import re
 import secrets
+import time
 from pathlib import Path
 
 from django import forms
@@ -33,6 +34,7 @@ from .models import Placement, RosterImport
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
 SESSION_KEY = "roster_uploads"
 TOKEN = re.compile(r"[0-9a-f]{32}")
+UPLOAD_LIFETIME = 24 * 3600  # seconds an upload waits for its confirmation
 XLSX = exporting.CONTENT_TYPES["xlsx"]
 
 
@@ -69,12 +71,21 @@ def _upload_dir() -> Path:
 
 
 def _keep_upload(request, data: bytes, name: str, batch: Batch | None) -> str:
+    _forget_old_uploads()
     token = secrets.token_hex(16)
     (_upload_dir() / token).write_bytes(data)
     uploads = request.session.get(SESSION_KEY, {})
     uploads[token] = {"name": name, "batch": batch.pk if batch else None}
     request.session[SESSION_KEY] = uploads
     return token
+
+
+def _forget_old_uploads():
+    """Previews never confirmed leave their file behind; a day later it goes."""
+    cutoff = time.time() - UPLOAD_LIFETIME
+    for path in _upload_dir().iterdir():
+        if TOKEN.fullmatch(path.name) and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
 
 
 def _upload(request, token: str) -> tuple[bytes, str, Batch | None]:

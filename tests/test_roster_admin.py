@@ -185,3 +185,15 @@ def test_error_file_of_an_id_number_excel_made_a_number_keeps_it_as_text(staff_c
     id_cell = sheet.cell(row=2, column=rows[0].index("身份证号") + 1)
     assert id_cell.data_type == "s" and id_cell.value.startswith("3.70212")  # as Excel had it
     assert "文本" in sheet.cell(row=2, column=len(rows[0]) + 1).value
+
+
+def test_uploads_left_unconfirmed_for_a_day_are_removed(staff_client, sz3, settings):
+    import os
+    import time
+
+    first = upload(staff_client, csv_bytes(table([person(1)]))).context["token"]
+    old = settings.ROSTER_UPLOAD_DIR / first
+    os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
+    upload(staff_client, csv_bytes(table([person(2)])))
+    assert not old.exists()
+    assert len(list(settings.ROSTER_UPLOAD_DIR.iterdir())) == 1
