@@ -290,7 +290,7 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
         sheet_label = table.sheet.name if several else ""
         for index in range(table.header_row + 1, len(table.sheet.rows)):
             cells_ = table.sheet.rows[index]
-            if _is_blank_row(table, cells_) or _is_footer(cells_) or _is_example(table, cells_):
+            if _is_blank_row(table, cells_) or _is_footer(cells_) or _is_example(cells_):
                 continue
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
             for i, column in table.columns.items():
@@ -308,7 +308,7 @@ def _is_blank_row(table: Table, cells_) -> bool:
     return all(i >= len(cells_) or reading.is_blank(cells_[i]) for i in table.columns)
 
 
-def _is_example(table: Table, cells_) -> bool:
+def _is_example(cells_) -> bool:
     """The blank template's example row, left in by mistake."""
     return any(cells.text(c) == roster.EXAMPLE_MARK for c in cells_)
 
@@ -771,11 +771,6 @@ class _Matcher:
         other = placement.overlapping(others, batch_term=batch_term)
         if other:
             row.error("batch", " ".join(placement.overlap_error(other, batch_term).messages))
-
-
-def _full_id(row: Row) -> bool:
-    number = row.values.get("id_number")
-    return bool(number) and not cells.is_masked_id_number(number)
 
 
 def _chunks(items, size=CHUNK):
