@@ -49,7 +49,17 @@ class SafeAutocompleteMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ScopedAdminMixin(SafeAutocompleteMixin):
+class ScopedChoicesMixin(SafeAutocompleteMixin):
+    """Foreign keys to a batch or cadre offer, and accept, only what the user may see."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = db_field.related_model._default_manager.all()
+        if hasattr(choices, "visible_to"):
+            kwargs["queryset"] = choices.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedAdminMixin(ScopedChoicesMixin):
     """Defense in depth: the admin shows what `visible_to` allows, whoever reaches it.
 
     Lists, change pages, autocomplete results (which use the target admin's queryset) and the
@@ -64,19 +74,6 @@ class ScopedAdminMixin(SafeAutocompleteMixin):
         if obj is None:
             raise Http404
         return obj
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(
-            db_field, request, **scoped(db_field, request, kwargs)
-        )
-
-
-def scoped(db_field, request, kwargs):
-    """The choices of a foreign key to a batch or cadre, as the user may see them."""
-    choices = db_field.related_model._default_manager.all()
-    if hasattr(choices, "visible_to"):
-        kwargs["queryset"] = choices.visible_to(request.user)
-    return kwargs
 
 
 def term_progress(term: Term):
@@ -256,7 +253,7 @@ class PlacementInlineFormSet(BaseInlineFormSet):
         }
 
 
-class PlacementInline(SafeAutocompleteMixin, admin.StackedInline):
+class PlacementInline(ScopedChoicesMixin, admin.StackedInline):
     model = Placement
     form = VersionedPlacementForm
     formset = PlacementInlineFormSet
@@ -303,11 +300,6 @@ class CadreForm(forms.ModelForm):
             "education",
             "notes",
         ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return super().formfield_for_foreignkey(
-            db_field, request, **scoped(db_field, request, kwargs)
-        )
 
 
 @admin.register(Cadre)

@@ -42,7 +42,8 @@ class VersionedPlacementForm(forms.ModelForm):
         self.data[self.add_prefix("expected_version")] = current.get()[0]
 
     def save(self, commit=True):
-        """Saved through the guard (the admin and its inlines call this)."""
+        """Saved through the guard (the admin's inline formsets call this; its change form
+        goes through PlacementAdmin.save_model)."""
         if not commit or not self.instance.pk:
             return super().save(commit)
         placement = super().save(commit=False)

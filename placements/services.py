@@ -188,7 +188,7 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
     edit after an import is compared with the import's values, not with the last edit before
     it; an edit of a placement that was never recorded (demo data) shows no field details.
     """
-    host_units = _host_unit_names(records, imports)
+    host_units = _host_unit_names(records)
     events = [(r.history_date, 0, r) for r in records]
     events += [(c.roster_import.created_at, 1, c) for c in imports]
     events.sort(key=lambda event: (event[0], event[1]))
@@ -239,7 +239,8 @@ def _defaults(host_units) -> dict:
     }
 
 
-def _host_unit_names(records, imports) -> dict:
+def _host_unit_names(records) -> dict:
+    """Names of the units the edits point at by id (imports record names already)."""
     ids = {r.host_unit_id for r in records} - {None}
     return dict(HostUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
 

@@ -71,6 +71,14 @@ def screenshot(page, name):
     return path
 
 
+def log_in_on_site(page, live_server, username, password="password"):
+    """The site's own login page, as team leads use it."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click(".login-form button[type=submit]")
+
+
 def log_in(page, live_server, username="admin", password="password"):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", username)

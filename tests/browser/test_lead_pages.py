@@ -6,7 +6,7 @@ from cohorts.models import Cadre
 from placements.models import HostUnit, Placement
 
 from ..factories import CadreFactory, HostUnitFactory, LeadFactory, PlacementFactory
-from .conftest import screenshot
+from .conftest import log_in_on_site, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,10 +29,7 @@ def batch(sz3):
 
 
 def test_lead_changes_a_host_unit_and_sees_it_in_the_history(page, live_server, batch):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "wang")
-    page.fill("#id_password", "password")
-    page.click(".login-form button[type=submit]")
+    log_in_on_site(page, live_server, "wang")
     page.wait_for_url(f"{live_server.url}/lead/")
     assert "深圳第3批" in page.inner_text("main")
     screenshot(page, "lead-home")
@@ -66,10 +63,7 @@ def test_lead_changes_a_host_unit_and_sees_it_in_the_history(page, live_server, 
 
 
 def test_lead_marks_the_whole_batch_on_site(page, live_server, batch):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "wang")
-    page.fill("#id_password", "password")
-    page.click(".login-form button[type=submit]")
+    log_in_on_site(page, live_server, "wang")
     page.goto(f"{live_server.url}/lead/batches/{batch.pk}/")
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('整个批次')")
