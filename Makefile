@@ -7,7 +7,8 @@ PORT ?= 8000
 # Pip options, e.g. PIP_OPTS="--no-index --find-links=wheelhouse" for an offline install.
 PIP_OPTS ?=
 
-.PHONY: run test lint format migrations-check deploy-check messages install bench
+.PHONY: run test lint format migrations-check deploy-check messages install bench \
+	backup restore wheelhouse
 
 install: $(VENV)/.installed
 
@@ -43,11 +44,26 @@ deploy-check: install
 	  ALLOWED_HOSTS=cadreprog.example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# A consistent backup of the database (DATABASE_URL) into BACKUP_DIR (default var/backups).
+backup: install
+	$(BIN)/python manage.py backup
+
+# Put a backup back: make restore FILE=var/backups/cadreprog-….dump (asks before replacing).
+restore: install
+	test -n "$(FILE)" || { echo "make restore FILE=path/to/backup" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
+
+# On a machine with internet access, the server's platform and its Python version: every wheel
+# the app needs into wheelhouse/ (pip wheel builds any source-only package). Copy the folder to the server, then
+# make install PIP_OPTS="--no-index --find-links=wheelhouse".
+wheelhouse:
+	$(PYTHON) -m pip wheel --disable-pip-version-check -r requirements.txt -w wheelhouse
+
 # Regenerate the translation catalogues (needs GNU gettext) and compile them.
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore "$(VENV)/*" --no-obsolete
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore "$(VENV)/*"
 
-# Performance figures into docs/benchmarks.md (SQLite and the PostgreSQL of BENCH_POSTGRES_URL).
+# Performance at archive scale on PostgreSQL into docs/benchmarks.md (BENCH_SCALE=small or full).
 bench: install
-	$(BIN)/python bench/roster_import.py
+	$(BIN)/python bench/run.py

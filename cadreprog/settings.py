@@ -7,6 +7,7 @@ Safe production defaults: DEBUG is off, a SECRET_KEY must be given, cookies are 
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,6 +21,17 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="django-insecure-local-development-only" if DEBUG else ""
 )
+# A key given in production must be one Django's deploy check would accept (security.W009):
+# a guessable key lets anyone sign a session cookie, so the app refuses to start with one.
+weak_key = (
+    SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5
+)
+if not DEBUG and SECRET_KEY and weak_key:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production (DEBUG is off): it must be at least 50 "
+        "characters with at least 5 different ones, not starting with 'django-insecure'. "
+        'Make one with: python3 -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -45,8 +57,14 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "cohorts",
     "placements",
+    "ledger",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -57,9 +75,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "security.sessions.IdleTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "security.two_factor.TwoFactorMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cadreprog.urls"
@@ -109,8 +133,12 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
-# Roster uploads wait here between the admin's preview and its confirmation.
-ROSTER_UPLOAD_DIR = env.path("ROSTER_UPLOAD_DIR", default=BASE_DIR / "var" / "uploads")
+# Limits of a roster uploaded on the web, checked before the file is read; the command line
+# (the server operator's) has none.
+ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+ROSTER_UPLOAD_MAX_ROWS = env.int("ROSTER_UPLOAD_MAX_ROWS", default=20000)
+# Where `manage.py backup` (make backup) writes.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 # Uploads of rosters run to 10 MB (10,000 rows with long unit names); keep them in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -127,6 +155,47 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A login ends after this many seconds without a request (security/sessions.py renews it).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=2 * 3600)
+
+# Content security policy: scripts and styles from this site's own files only, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one
+# address, that pair is refused for AXES_COOLOFF_HOURS; after AXES_USERNAME_FAILURE_LIMIT
+# failures of one user name from all addresses together, that name is refused from everywhere
+# (security/throttle.py); every failure is logged.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "security.throttle.ThrottleHandler"
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username NAME`
+# The log names the user name and address of each failure (never a password); no banner at startup.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "security.two_factor.client_ip"
+
+# Two-factor login (TOTP, django-otp): anyone may turn it on; staff must when this is on.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "cadreprog"
 
 # One login page for staff and team leads; after it, a lead lands on their batches (/lead/).
 LOGIN_URL = "login"

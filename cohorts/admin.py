@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.urls import reverse
@@ -12,11 +12,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
+from cadreprog.pagination import LargeTableAdmin
+from cadreprog.queries import SubqueryCount
 from placements.admin_roster import export_batches
 from placements.lead_forms import VersionedPlacementForm
 from placements.models import Placement
+from placements.search import cadres_matching, words
+from security.services import full_id_record
 
-from .admin_filters import GenerationFilter, TermStatusFilter
+from .admin_filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
 from .models import Batch, Cadre, Programme
 from .roles import LEAD_GROUP
 from .terms import Term
@@ -95,7 +99,7 @@ def term_summary(term: Term):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["code", "name", "city", "kind", "batch_count", "cadre_count"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "city"]
@@ -105,8 +109,12 @@ class ProgrammeAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                batch_count=Count("batches", distinct=True),
-                cadre_count=Count("batches__placements", distinct=True),
+                batch_count=SubqueryCount(
+                    Batch.objects.filter(programme=OuterRef("pk")).values("pk")
+                ),
+                cadre_count=SubqueryCount(
+                    Placement.objects.filter(batch__programme=OuterRef("pk")).values("pk")
+                ),
             )
         )
 
@@ -120,7 +128,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
     actions = [export_batches]
     list_display = [
         "__str__",
@@ -303,7 +311,7 @@ class CadreForm(forms.ModelForm):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
     form = CadreForm
     list_display = [
         "name",
@@ -315,7 +323,12 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "political_status",
         "batches",
     ]
-    list_filter = [GenerationFilter, "gender", "political_status", "placements__batch__programme"]
+    list_filter = [
+        GenerationFilter,
+        "gender",
+        ("political_status", IndexedValuesFilter),
+        "placements__batch__programme",
+    ]
     search_fields = ["name", "id_number", "placements__home_unit"]
     inlines = [PlacementInline]
     fieldsets = [
@@ -337,6 +350,14 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
             )
         )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The page shows the ID number in full to those allowed: the access log says so.
+        shown = getattr(response, "context_data", {}).get("original")
+        if shown is not None and request.user.has_perm("cohorts.view_full_id_number"):
+            full_id_record(request, [shown.pk])
+        return response
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.has_perm("cohorts.view_full_id_number"):
@@ -357,6 +378,16 @@ class CadreAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.user.has_perm("cohorts.view_full_id_number"):
             return self.search_fields
         return [f for f in self.search_fields if f != "id_number"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The search_fields, table by table, so that each table's index answers (search.py).
+        ids = "id_number" in self.get_search_fields(request)
+        for word in words(search_term):
+            at_unit = Placement.objects.filter(home_unit__icontains=word).values("cadre")
+            queryset = queryset.filter(
+                Q(pk__in=cadres_matching(word, id_numbers=ids)) | Q(pk__in=at_unit)
+            )
+        return queryset, False
 
     def lookup_allowed(self, lookup, value, request):
         # ?id_number__startswith=… would reveal a masked number digit by digit.

@@ -5,6 +5,7 @@ digit is odd for men and even for women, and a MOD 11-2 check character (0-9 or 
 """
 
 from datetime import date
+from operator import mul
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from .text import halfwidth
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK_CHARS = "10X98765432"
+EARLIEST_BIRTH = date(1900, 1, 1)
 
 
 def normalise(value: str) -> str:
@@ -22,7 +24,7 @@ def normalise(value: str) -> str:
 
 
 def check_char(first17: str) -> str:
-    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def birth_date(number: str) -> date:
@@ -52,7 +54,12 @@ def validate(number: str) -> None:
         born = birth_date(number)
     except ValueError:
         born = None
-    if born is None or not date(1900, 1, 1) <= born <= today():
+    # today() looks up the time zone; only a birth in the last year can lie in the future.
+    if (
+        born is None
+        or born < EARLIEST_BIRTH
+        or (born.year >= date.today().year - 1 and born > today())
+    ):
         raise ValidationError(
             _("Digits 7 to 14 of the ID number %(number)s are not a valid birth date."),
             code="id_birth_date",

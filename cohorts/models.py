@@ -10,11 +10,13 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from cadreprog.queries import SubqueryCount
 
 from . import idnumbers, phones
 from .terms import (
@@ -96,12 +98,14 @@ class BatchQuerySet(models.QuerySet):
         return self.with_term_end().filter(term_status_q(status, "start_date", "term_end", on))
 
     def with_counts(self):
-        counted = self.annotate(
-            headcount=Count("placements", distinct=True),
-            host_unit_count=Count("placements__host_unit", distinct=True),
+        placements = self.model._meta.get_field("placements").related_model.objects
+        mine = placements.filter(batch=OuterRef("pk"))
+        return self.annotate(
+            headcount=SubqueryCount(mine.values("pk")),
+            host_unit_count=SubqueryCount(
+                mine.filter(host_unit__isnull=False).values("host_unit").distinct()
+            ),
         )
-        # Django drops Meta.ordering from GROUP BY queries; keep pages and autocomplete stable.
-        return counted if self.query.order_by else counted.order_by(*self.model._meta.ordering)
 
     def visible_to(self, user):
         """The batches a user may see: all for staff, their own for a team lead."""
@@ -301,6 +305,12 @@ class Cadre(models.Model):
         verbose_name_plural = _("cadres")
         ordering = ["name_sort", "id"]
         permissions = [("view_full_id_number", _("Can see full ID numbers"))]
+        # The lists' political-status choices are read from this index (placements/facets.py).
+        indexes = [
+            models.Index(fields=["political_status"], name="cadre_political_status"),
+            # Lists of cadres are in this order: a page is read along the index, not sorted.
+            models.Index(fields=["name_sort", "id"], name="cadre_name_sort"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(id_number__isnull=True) | Q(Exact(Length("id_number"), 18)),

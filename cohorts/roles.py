@@ -11,7 +11,7 @@ STAFF_GROUP = "组织部工作人员"
 LEAD_GROUP = "实训队负责人"
 
 # Staff: every permission of these apps, including view_all_batches and view_full_id_number.
-STAFF_APPS = ("cohorts", "placements")
+STAFF_APPS = ("cohorts", "placements", "ledger", "security")
 
 # Team leads: see their batches' cadres and placements, change placements, add a host unit.
 # No delete, no roster import, no users or groups; scope comes from Batch.leads.
@@ -23,6 +23,16 @@ LEAD_PERMISSIONS = [
     ("placements", "view_historicalplacement"),
     ("placements", "view_hostunit"),
     ("placements", "add_hostunit"),
+    # Duties, progress, topics and outcomes of their batches (ledger): record, never delete.
+    ("ledger", "view_duty"),
+    ("ledger", "view_progressentry"),
+    ("ledger", "add_progressentry"),
+    ("ledger", "view_topic"),
+    ("ledger", "change_topic"),  # claims; moving back (reopening) is staff's
+    ("ledger", "view_suggestion"),
+    ("ledger", "add_suggestion"),
+    ("ledger", "view_project"),
+    ("ledger", "add_project"),
 ]
 
 

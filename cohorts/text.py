@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -35,9 +36,21 @@ SURNAME_READINGS = {
 }  # fmt: skip
 
 
+# One Chinese character, or a run of anything else (a Latin name stays one piece).
+_READING_PARTS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\u3400-\u9fff\uf900-\ufaff]+")
+
+
+@lru_cache(maxsize=65536)
 def pinyin_sort_key(name: str) -> str:
     """王伟 → "wang2 wei3 王伟": official lists sort names by pinyin, then tone, then the name."""
-    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    syllables = [_reading(part) for part in _READING_PARTS.findall(name)]
     if name[:1] in SURNAME_READINGS:
         syllables[0] = SURNAME_READINGS[name[0]]
     return " ".join(s.lower() for s in syllables) + " " + name
+
+
+@lru_cache(maxsize=8192)
+def _reading(part: str) -> str:
+    # Character by character: a name is not a phrase (pypinyin's phrase readings are for words),
+    # and a few thousand characters make every name of an import, read once each.
+    return " ".join(lazy_pinyin(part, style=Style.TONE3, neutral_tone_with_five=True))

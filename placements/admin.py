@@ -6,12 +6,14 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cadreprog.pagination import LargeTableAdmin
 from cohorts.admin import ScopedAdminMixin, term_summary
-from cohorts.admin_filters import TermStatusFilter
+from cohorts.admin_filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
 
 from .admin_roster import export_selected_csv, export_selected_xlsx
 from .lead_forms import VersionedPlacementForm
 from .models import HostUnit, Placement
+from .search import search_placements
 from .services import (
     LEAD_EDITABLE_FIELDS,
     PlacementChangedMeanwhile,
@@ -39,7 +41,7 @@ def status_action(status):
 
 
 @admin.register(HostUnit)
-class HostUnitAdmin(admin.ModelAdmin):
+class HostUnitAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "city",
@@ -63,7 +65,7 @@ class HostUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
     form = VersionedPlacementForm
     actions = [
         export_selected_xlsx,
@@ -85,15 +87,18 @@ class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [
         "batch__programme",
-        "batch",
+        ("batch", LatestBatchesFilter),
         TermStatusFilter,
         "status",
         "rank_tier",
         "category",
-        "district",
+        ("district", IndexedValuesFilter),
         "host_unit__kind",
     ]
     list_select_related = ["cadre", "batch__programme", "host_unit"]
+    # The newest batch first, read along the batch index: the model's order (programme code,
+    # batch number, name) would sort every placement of the archive for each page.
+    ordering = ["-batch_id", "cadre__name_sort", "id"]
     search_fields = ["cadre__name", "cadre__id_number", "home_unit", "host_unit__name"]
     autocomplete_fields = ["cadre", "batch", "host_unit"]
     readonly_fields = ["term_summary", "created_at", "updated_at", "change_history"]
@@ -124,6 +129,11 @@ class PlacementAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if request.user.has_perm("cohorts.view_full_id_number"):
             return self.search_fields
         return [f for f in self.search_fields if f != "cadre__id_number"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The search_fields, table by table, so that each table's index answers (search.py).
+        ids = "cadre__id_number" in self.get_search_fields(request)
+        return search_placements(queryset, search_term, id_numbers=ids), False
 
     def get_readonly_fields(self, request, obj=None):
         if request.user.has_perm("cohorts.view_all_batches"):

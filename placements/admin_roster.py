@@ -2,14 +2,12 @@
 template, exports of what the placement list shows, and the import history.
 
 The views are thin: the work is importing.import_roster, exporting and workbooks, which the
-command line uses too. Between preview and confirm the upload waits in a private folder under
-a random name that only the uploader's session knows.
+command line uses too. Between preview and confirm the upload waits in the database
+(RosterUpload, so any app server can confirm it) under a random token only its uploader can use.
 """
 
-import re
 import secrets
-import time
-from pathlib import Path
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -26,15 +24,18 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cadreprog.pagination import LargeTableAdmin
+from cohorts import idnumbers
 from cohorts.models import Batch
+from security.models import AccessRecord
+from security.services import access_record, full_id_record
 
-from . import exporting, importing, reading, workbooks
-from .models import Placement, RosterImport
+from . import exporting, importing, workbooks
+from .models import Placement, RosterImport, RosterUpload
+from .uploads import checked_upload
 
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
-SESSION_KEY = "roster_uploads"
-TOKEN = re.compile(r"[0-9a-f]{32}")
-UPLOAD_LIFETIME = 24 * 3600  # seconds an upload waits for its confirmation
+UPLOAD_LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation
 XLSX = exporting.CONTENT_TYPES["xlsx"]
 
 
@@ -51,10 +52,7 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(reading.SUFFIXES):
-            raise forms.ValidationError(_("Give a .csv, .xlsx or .xls file."))
-        return upload
+        return checked_upload(self.cleaned_data["file"])
 
 
 def can_import(user) -> bool:
@@ -64,45 +62,31 @@ def can_import(user) -> bool:
     )
 
 
-def _upload_dir() -> Path:
-    folder = Path(settings.ROSTER_UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _keep_upload(request, data: bytes, name: str, batch: Batch | None) -> str:
-    _forget_old_uploads()
+    # Previews never confirmed leave their upload behind; a day later it goes.
+    RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
     token = secrets.token_hex(16)
-    (_upload_dir() / token).write_bytes(data)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads[token] = {"name": name, "batch": batch.pk if batch else None}
-    request.session[SESSION_KEY] = uploads
+    RosterUpload.objects.create(
+        token=token, user=request.user, file_name=name, batch=batch, data=data
+    )
     return token
 
 
-def _forget_old_uploads():
-    """Previews never confirmed leave their file behind; a day later it goes."""
-    cutoff = time.time() - UPLOAD_LIFETIME
-    for path in _upload_dir().iterdir():
-        if TOKEN.fullmatch(path.name) and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
 def _upload(request, token: str) -> tuple[bytes, str, Batch | None]:
-    """The kept upload of this session's user, or 404 (a token from elsewhere finds nothing)."""
-    upload = request.session.get(SESSION_KEY, {}).get(token)
-    path = _upload_dir() / token
-    if not TOKEN.fullmatch(token or "") or upload is None or not path.is_file():
+    """The kept upload of this user, or 404 (another user's token finds nothing)."""
+    upload = (
+        RosterUpload.objects.select_related("batch")
+        .filter(token=token, user=request.user)
+        .filter(created_at__gte=timezone.now() - UPLOAD_LIFETIME)
+        .first()
+    )
+    if upload is None:
         raise Http404(_("The uploaded file has expired. Upload it again."))
-    batch = Batch.objects.filter(pk=upload["batch"]).first() if upload["batch"] else None
-    return path.read_bytes(), upload["name"], batch
+    return bytes(upload.data), upload.file_name, upload.batch
 
 
 def _forget_upload(request, token: str):
-    (_upload_dir() / token).unlink(missing_ok=True)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
+    RosterUpload.objects.filter(token=token, user=request.user).delete()
 
 
 def import_view(request, site):
@@ -116,12 +100,14 @@ def import_view(request, site):
             data = upload.read()
             result = importing.import_roster(
                 data, upload.name, batch=batch, user=request.user, dry_run=True,
-                source=RosterImport.Source.ADMIN,
+                source=RosterImport.Source.ADMIN, max_rows=settings.ROSTER_UPLOAD_MAX_ROWS,
             )  # fmt: skip
             if not result.ok:
                 importing.record_refusal(result, request.user, RosterImport.Source.ADMIN)
-            token = _keep_upload(request, data, upload.name, batch)
-            context |= _preview_context(result, token)
+            # Kept only when it was read (to confirm it, or to download it with its errors);
+            # a file refused whole (too long, not a spreadsheet, a zip bomb) leaves nothing.
+            token = _keep_upload(request, data, upload.name, batch) if result.tables else ""
+            context |= _preview_context(request, result, token)
             return TemplateResponse(request, "admin/placements/roster_preview.html", context)
     else:
         initial = {"batch": request.GET.get("batch")} if request.GET.get("batch") else {}
@@ -130,10 +116,11 @@ def import_view(request, site):
     return TemplateResponse(request, "admin/placements/roster_import.html", context)
 
 
-def _preview_context(result, token) -> dict:
+def _preview_context(request, result, token) -> dict:
     rows = [row for row in result.rows if row.action == "error"]
     rows += [row for row in result.rows if row.action in ("new", "updated")][:PREVIEW_ROWS]
     rows.sort(key=lambda row: (row.sheet, row.number))
+    _show_id_numbers(request, rows)
     return {
         "result": result,
         "token": token,
@@ -150,6 +137,28 @@ def _preview_context(result, token) -> dict:
     }
 
 
+def _show_id_numbers(request, rows):
+    """An updated row shows the stored ID number beside the file's: masked, unless the user
+    may see ID numbers in full, and then the access is logged."""
+    changed = [row for row in rows if row.action == "updated" and "id_number" in row.recorded]
+    if not changed:
+        return
+    label = importing.field_label("id_number")
+    if request.user.has_perm("cohorts.view_full_id_number"):
+        full_id_record(request, [row.cadre.pk for row in changed if row.cadre and row.cadre.pk])
+        return
+    for row in changed:
+        before, after = row.changes.get(label, ("", ""))
+        row.changes[label] = (idnumbers.mask(before), idnumbers.mask(after))
+
+
+def _change_text(field, before, after, full: bool) -> str:
+    """One field's change in the import history; an ID number masked unless `full`."""
+    if field == "id_number" and not full:
+        before, after = idnumbers.mask(before), idnumbers.mask(after)
+    return f"{importing.field_label(field)}：{before or '∅'} → {after or '∅'}"
+
+
 def confirm_view(request, site):
     if not can_import(request.user):
         raise PermissionDenied
@@ -157,9 +166,11 @@ def confirm_view(request, site):
         return redirect("admin:placements_placement_import")
     token = request.POST.get("token", "")
     data, name, batch = _upload(request, token)
+    # The same limits as the upload's: a token is no way around them.
     result = importing.import_roster(
-        data, name, batch=batch, user=request.user, source=RosterImport.Source.ADMIN
-    )
+        data, name, batch=batch, user=request.user, source=RosterImport.Source.ADMIN,
+        max_rows=settings.ROSTER_UPLOAD_MAX_ROWS,
+    )  # fmt: skip
     if not result.ok:
         # The database changed since the preview (or someone else imported first).
         messages.error(
@@ -186,8 +197,19 @@ def error_file_view(request, site, token):
     if not can_import(request.user):
         raise PermissionDenied
     data, name, batch = _upload(request, token)
-    result = importing.import_roster(data, name, batch=batch, dry_run=True)
+    result = importing.import_roster(
+        data, name, batch=batch, dry_run=True, max_rows=settings.ROSTER_UPLOAD_MAX_ROWS
+    )
+    if not result.tables:  # refused whole: there is no file to give back
+        raise Http404(str(result.problems[0]) if result.problems else "")
     stem = name.rsplit(".", 1)[0]
+    # The file holds the personal data of its rows, known cadres or not.
+    access_record(
+        user=request.user,
+        kind=AccessRecord.Kind.EXPORT,
+        where=_("error file of %(name)s") % {"name": name},
+        cadre_ids=[row.cadre.pk for row in result.rows if row.cadre and row.cadre.pk],
+    )
     return _xlsx_download(
         workbooks.with_errors(result), _("%(name)s (errors).xlsx") % {"name": stem}
     )
@@ -255,7 +277,7 @@ def export_batches(modeladmin, request, queryset):
 
 
 @admin.register(RosterImport)
-class RosterImportAdmin(admin.ModelAdmin):
+class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
     list_display = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
                     "new_count", "updated_count", "unchanged_count", "error_count"]  # fmt: skip
     list_filter = ["outcome", "source", "batches"]
@@ -301,18 +323,29 @@ class RosterImportAdmin(admin.ModelAdmin):
             ),
         )
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewing_request = request  # change_list shows ID numbers by who reads them
+        return obj
+
     @admin.display(description=gettext_lazy("changes by row"))
     def change_list(self, obj):
         changes = obj.changes.select_related("placement__cadre")[:PREVIEW_ROWS]
         if not changes:
             return "-"
+        # ID numbers before → after in full only to those who may see them, and logged then.
+        request = getattr(obj, "viewing_request", None)
+        full = request is not None and request.user.has_perm("cohorts.view_full_id_number")
+        shown = [c.placement.cadre_id for c in changes if c.placement and "id_number" in c.fields]
+        if full and shown:
+            full_id_record(request, shown)
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (c.row, c.placement.cadre.name if c.placement else "-", c.get_action_display(),
-                 "；".join(f"{importing.field_label(f)}：{b or '∅'} → {a or '∅'}"
-                          for f, (b, a) in c.fields.items()))
+                 "；".join(_change_text(f, b, a, full) for f, (b, a) in c.fields.items()))
                 for c in changes
             ),
         )  # fmt: skip

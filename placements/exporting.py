@@ -7,15 +7,20 @@ a string cell, never a formula.
 """
 
 import csv
-import io
 import re
+import tempfile
+from collections.abc import Iterator
 from datetime import date
+from typing import BinaryIO
 
-from django.http import HttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from security.services import export_record
 
 from . import roster
 from .models import Placement
@@ -84,26 +89,47 @@ def _text(value) -> str:
     return str(value)
 
 
-def write_csv(placements, out: io.TextIOBase, full_ids: bool) -> int:
-    writer = csv.writer(out)
-    writer.writerow([column.header for column in roster.COLUMNS])
-    # A tab before an ID number or phone makes Excel keep it as text (all 18 digits); the
-    # import trims it away again.
-    text_columns = [column.as_text for column in roster.COLUMNS]
-    count = 0
-    for placement in roster_queryset(placements).iterator(chunk_size=2000):
-        values = roster_row(placement, full_ids)
-        writer.writerow(
-            [
-                "\t" + _text(v) if as_text and v else escape_formula(_text(v))
-                for v, as_text in zip(values, text_columns, strict=True)
-            ]
-        )
-        count += 1
-    return count
+class _Line:
+    """What csv.writer writes to: it hands the line back instead of keeping it."""
+
+    def write(self, line: str) -> str:
+        return line
 
 
-def write_xlsx(placements, out: io.BufferedIOBase, full_ids: bool) -> int:
+class CsvChunks:
+    """The CSV export as UTF-8 (byte-order mark first), a chunk of rows at a time: memory stays
+    flat however many rows there are, and a web download starts before the last row is read.
+    After iterating, `rows` is the number of rows written (the header not counted)."""
+
+    def __init__(self, placements, full_ids: bool, rows_per_chunk: int = 1000):
+        self.placements, self.full_ids, self.rows_per_chunk = placements, full_ids, rows_per_chunk
+        self.rows = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        writer = csv.writer(_Line())
+        lines = ["\ufeff" + writer.writerow([column.header for column in roster.COLUMNS])]
+        # A tab before an ID number or phone makes Excel keep it as text (all 18 digits); the
+        # import trims it away again.
+        text_columns = [column.as_text for column in roster.COLUMNS]
+        for placement in roster_queryset(self.placements).iterator(chunk_size=2000):
+            values = roster_row(placement, self.full_ids)
+            lines.append(
+                writer.writerow(
+                    [
+                        "\t" + _text(v) if as_text and v else escape_formula(_text(v))
+                        for v, as_text in zip(values, text_columns, strict=True)
+                    ]
+                )
+            )
+            self.rows += 1
+            if len(lines) >= self.rows_per_chunk:
+                yield "".join(lines).encode()
+                lines = []
+        if lines:
+            yield "".join(lines).encode()
+
+
+def write_xlsx(placements, out: BinaryIO, full_ids: bool) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
     sheet.freeze_panes = "A2"
@@ -133,19 +159,25 @@ def write(placements, out, fmt: str, full_ids: bool) -> int:
     """Write the roster of `placements` to the binary stream `out`; the number of rows."""
     if fmt == "xlsx":
         return write_xlsx(placements, out, full_ids)
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
-    try:
-        return write_csv(placements, text, full_ids)
-    finally:
-        text.flush()
-        text.detach()
+    chunks = CsvChunks(placements, full_ids)
+    for chunk in chunks:
+        out.write(chunk)
+    return chunks.rows
 
 
-def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponse:
+def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponseBase:
     """An HTTP download of the roster of `placements`, ID numbers masked unless permitted."""
-    response = HttpResponse(content_type=CONTENT_TYPES[fmt])
+    # Every export holds personal data: the access log says who took which cadres' rows.
+    export_record(placements, user=user, where=f"{filename}.{fmt}")
+    full_ids = can_see_full_id_numbers(user)
+    if fmt == "csv":
+        response = StreamingHttpResponse(CsvChunks(placements, full_ids))
+    else:
+        # A workbook is a zip, written whole; it spills to a temporary file above 10 MB.
+        spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+        write_xlsx(placements, spool, full_ids)
+        spool.seek(0)
+        response = FileResponse(spool)
+    response["Content-Type"] = CONTENT_TYPES[fmt]
     response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
-    buffer = io.BytesIO()
-    write(placements, buffer, fmt, can_see_full_id_numbers(user))
-    response.write(buffer.getvalue())
     return response

@@ -9,8 +9,14 @@ Choices come from what the user may see (`visible_to`): a team lead is offered t
 Batches and programmes are named by code in the URL (?batch=SZ-3), so a link reads as it filters.
 """
 
+from datetime import date
+
+from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
 
@@ -18,10 +24,13 @@ from cohorts.models import GENERATIONS, Batch, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
 
+from . import facets
 from .models import Category, HostUnit, Placement, PlacementStatus
 from .ranks import Rank, Tier
+from .search import search_placements
 
 ALL = _("All")
+OFFERED_BATCHES = 50
 
 # Senior first: sorting by rank reads like an official list; a rank known only by its tier
 # (处级) sorts with its tier, after the tier's named ranks.
@@ -36,11 +45,32 @@ STATUS_ORDER = Case(
     *[When(status=status, then=Value(i)) for i, status in enumerate(PlacementStatus.values)],
     default=Value(99),
 )
-MAX_SEARCH_WORDS, MAX_WORD_LENGTH = 10, 50
+
+
+class FastSelect(forms.Select):
+    """A select rendered in Python. Django renders each option through a template, which the
+    batch filter pays for on every page view: an archive has 2,000 batches."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) == chosen else "", label)
+                for key, label in self.choices
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            options,
+        )
 
 
 def choice(label, **kwargs):
-    return ChoiceFilter(label=label, empty_label=ALL, **kwargs)
+    return ChoiceFilter(label=label, empty_label=ALL, widget=FastSelect, **kwargs)
 
 
 class SortFilter(OrderingFilter):
@@ -114,23 +144,57 @@ class PlacementFilter(FilterSet):
         if queryset is None:
             queryset = self.base_queryset(user)
         super().__init__(data, queryset, request=request, prefix=prefix)
-        # The choices (three queries): the user's batches; the host units of their placements;
-        # the groups, districts and political statuses their placements have.
+        # The choices (three queries): the user's batches; host units; the groups, districts and
+        # political statuses their placements have.
+        self.sees_all = user.has_perm("cohorts.view_all_batches")
         self.batches = {b.code: b for b in Batch.objects.visible_to(user)}
         programmes = {b.programme.code: b.programme.name for b in self.batches.values()}
         self.set_choices("programme", sorted(programmes.items()))
-        self.set_choices("batch", [(code, str(b)) for code, b in self.batches.items()])
-        used = Exists(self.placements.filter(host_unit=OuterRef("pk")))
-        units = HostUnit.objects.filter(used).values_list("pk", "name")
-        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_pinyin(units, 1)])
-        facets = self.placements.order_by().values_list(
-            "group", "district", "cadre__political_status"
-        )
-        columns = list(zip(*facets.distinct(), strict=True)) or [(), (), ()]
-        groups, districts, statuses = (set(column) - {""} for column in columns)
-        self.set_choices("group", [(g, g) for g in by_pinyin(groups)])
-        self.set_choices("district", [(d, d) for d in by_pinyin(districts)])
-        self.set_choices("political_status", [(s, s) for s in by_pinyin(statuses)])
+        self.set_choices("batch", [(b.code, str(b)) for b in self.offered_batches(programmes)])
+        self.set_host_unit_choices(programmes)
+        values = facets.all_values() if self.sees_all else facets.values_of(self.placements)
+        for name, found in values.items():
+            self.set_choices(name, [(v, v) for v in by_pinyin(found)])
+
+    def offered_batches(self, programmes) -> list:
+        """The chosen programme's batches, else the latest OFFERED_BATCHES (an archive has
+        thousands; older ones are a programme away); the batch a link asks for in any case."""
+        programme = self.data.get("programme", "")
+        batches = list(self.batches.values())
+        if programme in programmes:
+            offered = [b for b in batches if b.programme.code == programme]
+        else:
+            latest = sorted(batches, key=lambda b: b.start_date or date.max, reverse=True)
+            offered = sorted(latest[:OFFERED_BATCHES], key=batches.index)
+        asked = self.batches.get(self.data.get("batch", ""))
+        if asked is not None and asked not in offered:
+            offered.append(asked)
+        return offered
+
+    def set_host_unit_choices(self, programmes):
+        """The units of the placements in view, once a batch or a programme is chosen (or for a
+        team lead): an archive has 20,000 units, and a list of them all helps no one. The unit
+        a link asks for (?host_unit=, from the dashboard) is offered in any case."""
+        batch = self.batches.get(self.data.get("batch", ""))
+        programme = self.data.get("programme", "")
+        if batch:
+            in_view = self.placements.filter(batch=batch)
+        elif programme in programmes:
+            in_view = self.placements.filter(batch__programme__code=programme)
+        elif not self.sees_all:
+            in_view = self.placements
+        else:
+            in_view = None
+            self.filters["host_unit"].label = _("host unit (choose a batch or programme first)")
+        if in_view is None:
+            units = Q(pk__in=[])
+        else:
+            units = Q(Exists(in_view.filter(host_unit=OuterRef("pk"))))
+        asked = self.data.get("host_unit", "")
+        if asked.isdigit() and self.sees_all:  # a lead's units are all in view already
+            units |= Q(pk=asked)
+        found = HostUnit.objects.filter(units).values_list("pk", "name")
+        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_pinyin(found, 1)])
 
     def base_queryset(self, user):
         return self.placements.select_related("cadre", "batch__programme", "host_unit")
@@ -150,14 +214,7 @@ class PlacementFilter(FilterSet):
 
     def search(self, queryset, name, value):
         """Every word in the name, the home unit or the host unit (the first few words)."""
-        for word in value.split()[:MAX_SEARCH_WORDS]:
-            word = word[:MAX_WORD_LENGTH]
-            queryset = queryset.filter(
-                Q(cadre__name__icontains=word)
-                | Q(home_unit__icontains=word)
-                | Q(host_unit__name__icontains=word)
-            )
-        return queryset
+        return search_placements(queryset, value)
 
     def filter_batch(self, queryset, name, value):
         return queryset.filter(batch_id=self.batches[value].pk)

@@ -12,19 +12,23 @@ cadres that staff have placed since.
 """
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadreprog.bulk import bulk_insert
 from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
 from cohorts.text import halfwidth, normalise_name, squeeze
 
-from . import cells, ranks, reading, roster
+from . import cells, ranks, reading, roster, statistics
 from .models import (
     HostUnit,
     Placement,
@@ -42,6 +46,10 @@ CADRE_FIELDS = ["name", "gender", "birth_date", "id_number", "ethnicity", "polit
                 "education", "phone"]  # fmt: skip
 PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "district", "group",
                     "host_unit", "role", "start_date", "end_date", "notes"]  # fmt: skip
+# Columns whose reading depends on the cell alone (not on the row), and whose values repeat.
+REPEATING = {"batch", "gender", "rank", "category", "home_unit", "host_unit", "position",
+             "district", "group", "host_role", "ethnicity", "political_status",
+             "education"}  # fmt: skip
 TEXT_COLUMNS = {  # roster column → (model, field) for plain text
     "position": (Placement, "position"),
     "district": (Placement, "district"),
@@ -80,7 +88,7 @@ class Problem:
         return f"{'，'.join(where)}：{self.message}" if where else self.message
 
 
-@dataclass
+@dataclass(slots=True)  # a 100,000-row file makes 100,000 of them: no __dict__ each
 class Row:
     """One person-in-a-batch row of the file, and what importing it does."""
 
@@ -170,11 +178,15 @@ def import_roster(
     user=None,
     dry_run: bool = False,
     source: str = RosterImport.Source.COMMAND,
+    max_rows: int | None = None,
 ) -> ImportResult:
-    """Import a roster file; with dry_run, only report what importing it would do."""
+    """Import a roster file; with dry_run, only report what importing it would do.
+
+    max_rows refuses a longer file before it is parsed (the web's limit; the command has none).
+    """
     result = ImportResult(file_name, dry_run)
     try:
-        sheets = reading.read(data, file_name)
+        sheets = reading.read(data, file_name, max_rows=max_rows)
     except reading.RosterFileError as error:
         result.file_problems.append(Problem(str(error)))
         return _finish(result, user, source)
@@ -187,9 +199,12 @@ def import_roster(
         return _finish(result, user, source)
     try:
         with transaction.atomic():
+            if not dry_run:
+                _lock_batches(result.batches)
             _Matcher(result).run()
             if result.ok and not dry_run:
                 _write(result)
+                transaction.on_commit(statistics.figures_changed)
                 result.roster_import = _record(result, user, source)
     except DatabaseError as error:
         # Someone else wrote the same person or placement since the file was read.
@@ -200,6 +215,20 @@ def import_roster(
             )
         )
     return _finish(result, user, source)
+
+
+def _lock_batches(batches: list[Batch]):
+    """Imports into the same batch run one after the other, each matching what the last wrote.
+
+    Two at once would both find a person missing and both add them (without an ID number no
+    constraint stops the second). PostgreSQL: the batch rows are locked in id order, held until
+    commit; NO KEY so that placements referring to the batch can still be written meanwhile.
+    SQLite: its transactions start IMMEDIATE (settings), so writers queue anyway.
+    """
+    ids = sorted(batch.pk for batch in batches)
+    list(
+        Batch.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values("pk")
+    )
 
 
 def _finish(result: ImportResult, user, source) -> ImportResult:
@@ -284,7 +313,8 @@ def _missing_columns(table: Table, batch) -> list[str]:
 
 
 def _parse_rows(result: ImportResult, batch: Batch | None):
-    batches = _BatchNames()
+    batches = BatchNames()
+    memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
     several = len(result.tables) > 1
     for table in result.tables:
         sheet_label = table.sheet.name if several else ""
@@ -296,7 +326,7 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
             for i, column in table.columns.items():
                 value = cells_[i] if i < len(cells_) else None
                 if not reading.is_blank(value):
-                    _parse_cell(row, column.key, value)
+                    _parse_cell(row, column.key, value, memo)
             _resolve_batch(row, batch, batches)
             _check_row(row)
             result.rows.append(row)
@@ -310,19 +340,37 @@ def _is_blank_row(table: Table, cells_) -> bool:
 
 def _is_example(cells_) -> bool:
     """The blank template's example row, left in by mistake."""
-    return any(cells.text(c) == roster.EXAMPLE_MARK for c in cells_)
+    return any(isinstance(c, str) and c.strip() == roster.EXAMPLE_MARK for c in cells_)
 
 
 def _is_footer(cells_) -> bool:
-    filled = [cells.text(c) for c in cells_ if not reading.is_blank(c)][:3]
-    return any(text.startswith(FOOTER_WORDS) for text in filled)
+    filled = islice((c for c in cells_ if not reading.is_blank(c)), 3)
+    return any(cells.text(c).startswith(FOOTER_WORDS) for c in filled)
 
 
-def _parse_cell(row: Row, key: str, value):
+def _parse_cell(row: Row, key: str, value, memo: dict):
+    if key in REPEATING:
+        # A roster repeats its units, ranks, districts and groups on every row: read each once.
+        try:
+            ok, outcome = memo[key, value]
+        except (KeyError, TypeError):  # not read yet, or a cell that is no dictionary key
+            ok, outcome = _read_cell(row, key, value)
+            with suppress(TypeError):
+                memo[key, value] = ok, outcome
+    else:
+        ok, outcome = _read_cell(row, key, value)
+    if ok:
+        row.values[key] = outcome
+    else:
+        row.error(key, outcome)
+
+
+def _read_cell(row: Row, key: str, value) -> tuple[bool, object]:
+    """(True, the value read) or (False, why it cannot be read)."""
     try:
-        row.values[key] = _parse_value(row, key, value)
+        return True, _parse_value(row, key, value)
     except cells.CellError as error:
-        row.error(key, str(error))
+        return False, str(error)
 
 
 def _parse_value(row: Row, key: str, value):
@@ -433,7 +481,7 @@ def _check_whole_file(result: ImportResult):
 # Batches: SZ-3, 深圳第3批, 深圳第三批, 第三批赴深圳体悟实训 all name one batch.
 
 
-class _BatchNames:
+class BatchNames:
     def __init__(self):
         self.batches = {(b.programme_id, b.number): b for b in Batch.objects.all()}
         self.programmes = list(Programme.objects.all())
@@ -472,7 +520,7 @@ def _number(text: str) -> int | None:
     return CHINESE_NUMERALS.get(text)
 
 
-def _resolve_batch(row: Row, given: Batch | None, names: _BatchNames):
+def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):
     written = cells.text(row.values.pop("batch", "")) if "batch" in row.values else ""
     if not written:
         row.batch = given
@@ -493,6 +541,31 @@ def _resolve_batch(row: Row, given: Batch | None, names: _BatchNames):
 
 
 # Matching against the database and deciding what changes
+
+
+class _UnitCores:
+    """Known host units by their core name (host_unit_core), to flag a new unit whose core is
+    the start of a known one's, or the other way round: 腾讯科技 ~ 腾讯 (at least 2 characters).
+    Sorted, so that each new unit costs a few lookups, not a pass over every known unit."""
+
+    def __init__(self, names):
+        self.by_core = defaultdict(list)
+        for name in names:
+            self.by_core[host_unit_core(name)].append(name)
+        self.cores = sorted(core for core in self.by_core if len(core) >= 2)
+
+    def resembling(self, core: str) -> list[str]:
+        if len(core) < 2:
+            return []
+        found = set()
+        for end in range(2, len(core) + 1):  # known cores that start this one
+            found.update(self.by_core.get(core[:end], ()))
+        start = bisect_left(self.cores, core)  # known cores that this one starts
+        for other in self.cores[start:]:
+            if not other.startswith(core):
+                break
+            found.update(self.by_core[other])
+        return sorted(found)
 
 
 class _Matcher:
@@ -584,14 +657,24 @@ class _Matcher:
         self.rows = [row for row in self.rows if not row.problems]
 
     def _match_by_name(self, rows) -> dict:
-        """Name + birth date + home unit, for rows whose ID number is absent or not yet known."""
-        names = {row.name for row in rows}
+        """Name + birth date + home unit, for rows whose ID number is absent or not yet known.
+
+        A row with an ID number can only be someone stored without one: in an archive of
+        200,000 cadres every common name has hundreds of namesakes, who need not be fetched.
+        """
+        without_number = {row.name for row in rows if not row.values.get("id_number")}
+        with_number = {row.name for row in rows if row.values.get("id_number")} - without_number
+        units = sorted({row.values.get("home_unit", "") for row in rows})
         candidates = defaultdict(set)
         people = {}
-        for chunk in _chunks(sorted(names)):
-            for p in Placement.objects.filter(cadre__name__in=chunk).select_related("cadre"):
-                candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
-                people[p.cadre_id] = self._known(p.cadre)
+        for names, numbered in ((without_number, False), (with_number, True)):
+            for chunk in _chunks(sorted(names)):
+                found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
+                if numbered:
+                    found = found.filter(cadre__id_number__isnull=True)
+                for p in found.select_related("cadre"):
+                    candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
+                    people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
         matched = {}
         for row in rows:
             found = [
@@ -600,7 +683,7 @@ class _Matcher:
                 if self._could_be(row, people[pk])
             ]
             if len(found) == 1:
-                matched[id(row)] = found[0]
+                matched[id(row)] = self._known(found[0])
             elif len(found) > 1:
                 row.error(
                     "name",
@@ -661,16 +744,8 @@ class _Matcher:
                 units[key] = unit
                 self.result.new_host_units.append(unit.name)
                 if known is None:
-                    known = [
-                        (u.name, host_unit_core(u.name)) for u in HostUnit.objects.only("name")
-                    ]
-                core = host_unit_core(unit.name)
-                similar = [
-                    name
-                    for name, other in known
-                    if min(len(core), len(other)) >= 2
-                    and (core.startswith(other) or other.startswith(core))
-                ]
+                    known = _UnitCores(HostUnit.objects.values_list("name", flat=True))
+                similar = known.resembling(host_unit_core(unit.name))
                 if similar:
                     self.result.resembling_host_units[unit.name] = similar
         return units
@@ -821,9 +896,9 @@ def _write(result: ImportResult):
         unit = row.placement.host_unit
         if unit is not None and unit.pk is None:
             units[unit.name_key] = unit
-    HostUnit.objects.bulk_create(units.values())
+    bulk_insert(HostUnit, units.values())
     new_cadres = {id(row.cadre): row.cadre for row in rows if row.cadre.pk is None}
-    Cadre.objects.bulk_create(new_cadres.values(), batch_size=1000)
+    bulk_insert(Cadre, new_cadres.values())
     changed_cadres = {
         id(r.cadre): r.cadre
         for r in rows
@@ -846,7 +921,7 @@ def _write(result: ImportResult):
             placement.updated_at = now
             placement.version += 1
             changed_placements.append(placement)
-    Placement.objects.bulk_create(new_placements, batch_size=1000)
+    bulk_insert(Placement, new_placements)
     if changed_placements:
         fields = sorted(
             {f for r in rows for f in r.recorded if f in PLACEMENT_FIELDS}
@@ -871,18 +946,18 @@ def _record(result: ImportResult, user, source) -> RosterImport:
     if batches:
         record.batches.set(batches)
     if result.ok:
-        RosterImportChange.objects.bulk_create(
-            [
+        bulk_insert(
+            RosterImportChange,
+            (
                 RosterImportChange(
-                    roster_import=record,
-                    placement=row.placement,
+                    roster_import_id=record.pk,
+                    placement_id=row.placement.pk,
                     row=row.number,
                     action=row.action,
                     fields=row.recorded,
                 )
                 for row in result.rows
                 if row.action in ("new", "updated")
-            ],
-            batch_size=1000,
+            ),
         )
     return record

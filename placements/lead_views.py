@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Batch
+from security.services import full_id_record
 
 from .lead_forms import BatchFilterForm, BulkStatusForm, LeadPlacementForm
 from .models import HostUnit, Placement, host_unit_key
@@ -87,6 +88,7 @@ def batch_detail(request, pk):
     filters = BatchFilterForm(request.GET, groups=groups.distinct(), host_units=host_units)
     placements = filters.filter(in_batch).select_related("cadre", "host_unit")
     placements = placements.order_by("group", "cadre__name_sort", "id")
+    full_ids = shows_full_ids(request, placements)
     return render(
         request,
         "lead/batch.html",
@@ -96,7 +98,7 @@ def batch_detail(request, pk):
             "placements": placements,
             "status_counts": status_counts(in_batch).get(batch.pk, []),
             "statuses": Placement.Status.choices,
-            "full_id_numbers": request.user.has_perm("cohorts.view_full_id_number"),
+            "full_id_numbers": full_ids,
             "can_change": request.user.has_perm("placements.change_placement"),
         },
     )
@@ -121,6 +123,14 @@ def batch_status(request, pk):
         % {"count": count, "status": Placement.Status(status).label},
     )
     return redirect(back)
+
+
+def shows_full_ids(request, placements) -> bool:
+    """Whether the page shows these placements' ID numbers in full; if so, it is logged."""
+    if not request.user.has_perm("cohorts.view_full_id_number"):
+        return False
+    full_id_record(request, placements.values_list("cadre_id", flat=True))
+    return True
 
 
 def _query(text: str) -> str:
@@ -156,7 +166,7 @@ def placement_edit(request, pk):
             "placement": placement,
             "form": form,
             "history": placement_history(placement)[-3:][::-1],
-            "full_id_numbers": request.user.has_perm("cohorts.view_full_id_number"),
+            "full_id_numbers": shows_full_ids(request, Placement.objects.filter(pk=pk)),
         },
     )
 

@@ -4,12 +4,13 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from cadreprog.queries import SubqueryCount
 from cohorts import phones
 from cohorts.models import Batch, Cadre, scoped
 from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
@@ -35,9 +36,8 @@ def host_unit_core(name: str) -> str:
 
 class HostUnitQuerySet(models.QuerySet):
     def with_counts(self):
-        counted = self.annotate(placement_count=Count("placements"))
-        # Django drops Meta.ordering from GROUP BY queries; keep pages and autocomplete stable.
-        return counted if self.query.order_by else counted.order_by(*self.model._meta.ordering)
+        placements = Placement.objects.filter(host_unit=OuterRef("pk"))
+        return self.annotate(placement_count=SubqueryCount(placements.values("pk")))
 
 
 class HostUnit(models.Model):
@@ -247,7 +247,12 @@ class Placement(models.Model):
                 violation_error_message=_("Choose one of the listed categories."),
             ),
         ]
-        indexes = [models.Index(fields=["batch", "status"])]
+        indexes = [
+            models.Index(fields=["batch", "status"]),
+            # The lists' group and district choices are read from these (placements/facets.py).
+            models.Index(fields=["group"], name="placement_group"),
+            models.Index(fields=["district"], name="placement_district"),
+        ]
 
     def __str__(self):
         return f"{self.cadre} · {self.batch}"
@@ -266,7 +271,7 @@ class Placement(models.Model):
     def normalise(self):
         for field in ("home_unit", "position", "district", "group", "role", "department"):
             setattr(self, field, squeeze(getattr(self, field)))
-        if self.rank in ranks.Rank.values:
+        if self.rank in ranks.RANKS:
             self.rank_tier = ranks.tier_of(self.rank)
         elif not self.rank and self.rank_tier == ranks.Tier.NONE:
             self.rank = ranks.Rank.OTHER
@@ -426,3 +431,30 @@ class RosterImportChange(models.Model):
 
     def __str__(self):
         return f"{self.roster_import} · {self.row}"
+
+
+class RosterUpload(models.Model):
+    """An uploaded roster waiting between the admin's preview and its confirmation.
+
+    In the database, not on a server's disk: with several app servers the confirmation may reach
+    another one than the preview. Only its uploader can use it; a day later it is deleted.
+    """
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    file_name = models.CharField(_("file name"), max_length=255)
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("batch"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    data = models.BinaryField(_("file content"))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("uploaded roster")
+        verbose_name_plural = _("uploaded rosters")
+
+    def __str__(self):
+        return self.file_name

@@ -30,6 +30,9 @@ class Rank(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Rank.values builds a new list on every call; imports test each row against this set.
+RANKS = frozenset(Rank.values)
+
 TIER_OF_RANK = {
     Rank.BUREAU_CHIEF: Tier.BUREAU,
     Rank.BUREAU_DEPUTY: Tier.BUREAU,

@@ -19,6 +19,7 @@ from django.utils.translation import pgettext_lazy
 from cohorts import idnumbers
 from cohorts.models import Cadre
 
+from . import statistics
 from .models import HostUnit, Placement, RosterImportChange
 
 # What a team lead may change on a placement of their batch.
@@ -116,6 +117,7 @@ def placements_set_status(*, placements, status: str, by) -> int:
             return 0
         changed = Placement.objects.filter(pk__in=ids)
         changed.update(status=status, version=F("version") + 1, updated_at=timezone.now())
+        transaction.on_commit(statistics.figures_changed)
         Placement.history.bulk_history_create(list(changed), update=True, default_user=by)
     return len(ids)
 

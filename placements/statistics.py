@@ -7,11 +7,14 @@ the rows it counts.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Value, When
+from django.core.cache import cache
+from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy as pgettext
 
@@ -22,6 +25,9 @@ from .models import Category, HostUnit, Placement
 from .ranks import Tier
 
 UPCOMING_DAYS = 30
+SHOWN_BATCHES = 30  # the dashboard's batch rows: the latest ones
+CACHE_SECONDS = 60
+VERSION_KEY = "dashboard:version"
 NOT_GIVEN = _("Not given")
 
 
@@ -125,25 +131,42 @@ class ProgrammeTotal:
 # --- Figures -------------------------------------------------------------------------------------
 
 
-def batch_rows(batches, on: date | None = None) -> list[BatchRow]:
-    """One row per batch with its head count and host units (one query).
+def batch_rows(batches, on: date | None = None, began: dict | None = None) -> list[BatchRow]:
+    """One row per batch with its head count and host units, for the latest SHOWN_BATCHES
+    batches (one query): an archive keeps every batch for years; the admin lists them all.
 
-    Programmes in the order they began (Shenzhen 2019, then Shanghai 2020), batches by number.
+    Programmes in the order they began (`began`: {code: first start}), batches by number.
     """
     on = on or today()
-    rows = [BatchRow(b, b.headcount, b.host_unit_count, b.term, on) for b in batches.with_counts()]
-    began = {}
-    for row in rows:
-        start = row.term.start or date.max
-        code = row.batch.programme.code
-        began[code] = min(began.get(code, date.max), start)
+    latest = batches.order_by(F("start_date").desc(nulls_first=True), "-pk")[:SHOWN_BATCHES]
+    rows = [BatchRow(b, b.headcount, b.host_unit_count, b.term, on) for b in latest.with_counts()]
+    began = began or {}
     return sorted(
-        rows, key=lambda r: (began[r.batch.programme.code], r.batch.programme.code, r.batch.number)
+        rows,
+        key=lambda r: (
+            began.get(r.batch.programme.code) or date.max,
+            r.batch.programme.code,
+            r.batch.number,
+        ),
     )
 
 
-def programme_totals(placements, rows: list[BatchRow]) -> list[ProgrammeTotal]:
-    """Batches, cadres and host units per programme (one query; batches from the rows)."""
+def programmes_of(batches) -> dict[str, dict]:
+    """{code: its name, city, key, number of batches and first start}, in the order the
+    programmes began (one query)."""
+    summary = (
+        batches.order_by()
+        .values("programme", "programme__code", "programme__name", "programme__city")
+        .annotate(batches=Count("pk"), began=Min("start_date"))
+    )
+    return {
+        p["programme__code"]: p
+        for p in sorted(summary, key=lambda p: (p["began"] or date.max, p["programme__code"]))
+    }
+
+
+def programme_totals(placements, programmes: dict[str, dict]) -> list[ProgrammeTotal]:
+    """Batches, cadres and host units per programme (one query; batches from `programmes`)."""
     counted = {
         r["batch__programme__code"]: r
         for r in placements.order_by()
@@ -152,22 +175,18 @@ def programme_totals(placements, rows: list[BatchRow]) -> list[ProgrammeTotal]:
             cadres=Count("cadre", distinct=True), host_units=Count("host_unit", distinct=True)
         )
     }
-    totals = {}
-    for row in rows:  # in the rows' order: the programme that began first comes first
-        programme = row.batch.programme
-        if programme.code not in totals:
-            figures = counted.get(programme.code, {})
-            totals[programme.code] = ProgrammeTotal(
-                programme.code,
-                programme.name,
-                programme.city,
-                0,
-                figures.get("cadres", 0),
-                figures.get("host_units", 0),
-                programme.pk,
-            )
-        totals[programme.code].batches += 1
-    return list(totals.values())
+    return [
+        ProgrammeTotal(
+            code,
+            p["programme__name"],
+            p["programme__city"],
+            p["batches"],
+            counted.get(code, {}).get("cadres", 0),
+            counted.get(code, {}).get("host_units", 0),
+            p["programme"],
+        )
+        for code, p in programmes.items()
+    ]
 
 
 def upcoming(rows: list[BatchRow], on: date | None = None, days: int = UPCOMING_DAYS):
@@ -179,26 +198,42 @@ def upcoming(rows: list[BatchRow], on: date | None = None, days: int = UPCOMING_
     return sorted(departures, key=lambda r: r.term.start), sorted(returns, key=lambda r: r.term.end)
 
 
-def _counts(placements, column: str, distinct: str = "id") -> dict:
-    rows = placements.order_by().values(column).annotate(n=Count(distinct, distinct=True))
+def _counts(placements, column: str, distinct: str | None = None) -> dict:
+    # A placement is one row: COUNT(DISTINCT …) only where one thing has several rows.
+    counted = Count(distinct, distinct=True) if distinct else Count("pk")
+    rows = placements.order_by().values(column).annotate(n=counted)
     return {r[column]: r["n"] for r in rows}
 
 
-def by_choices(placements, column: str, choices, param: str) -> list[Bar]:
+def _choice_counts(placements, fields: dict) -> dict[str, dict]:
+    """{field: {value: placements}} for choice fields, all in one pass over the placements."""
+    counting = {
+        f"{name}:{value}": Count("pk", filter=Q(**{name: value}))
+        for name, choices in fields.items()
+        for value in [*(v for v, _label in choices), ""]
+    }
+    found = placements.order_by().aggregate(**counting)
+    counts = {name: {} for name in fields}
+    for key, n in found.items():
+        name, value = key.split(":", 1)
+        counts[name][value] = n
+    return counts
+
+
+def by_choices(counts: dict, choices, param: str) -> list[Bar]:
     """Placements per value of a choice field, in the choices' order; "not given" last."""
-    counts = _counts(placements, column)
     bars = [Bar(str(label), counts[v], {param: v}) for v, label in choices if counts.get(v)]
     if counts.get(""):
         bars.append(Bar(str(NOT_GIVEN), counts[""], None))
     return bars
 
 
-def by_rank_tier(placements) -> list[Bar]:
-    return by_choices(placements, "rank_tier", Tier.choices, "rank_tier")
-
-
-def by_category(placements) -> list[Bar]:
-    return by_choices(placements, "category", Category.choices, "category")
+def by_rank_tier_and_category(placements) -> tuple[list[Bar], list[Bar]]:
+    counts = _choice_counts(placements, {"rank_tier": Tier.choices, "category": Category.choices})
+    return (
+        by_choices(counts["rank_tier"], Tier.choices, "rank_tier"),
+        by_choices(counts["category"], Category.choices, "category"),
+    )
 
 
 def by_district(placements) -> list[Bar]:
@@ -256,21 +291,51 @@ class Dashboard:
     departures: list[BatchRow]
     returns: list[BatchRow]
     charts: list[Chart]
+    counted_at: datetime
 
 
 def dashboard(user, on: date | None = None) -> Dashboard:
-    """Everything the dashboard shows, within what `user` may see: seven queries."""
+    """Everything the dashboard shows, within what `user` may see: seven queries.
+
+    Staff see the whole archive, whose figures take a few hundred milliseconds to count at
+    200,000 placements; they are kept for CACHE_SECONDS, per language (the labels are text).
+    """
     on = on or today()
+    if not user.has_perm("cohorts.view_all_batches"):
+        return _dashboard(user, on)
+    key = f"dashboard:{get_language()}:{on.isoformat()}:{cache.get_or_set(VERSION_KEY, 0)}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _dashboard(user, on)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def figures_changed(**kwargs):
+    """A change to what the dashboard counts: its next view counts again (in this process;
+    others within CACHE_SECONDS)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1)
+
+
+def _dashboard(user, on: date) -> Dashboard:
     placements = Placement.objects.visible_to(user)
-    rows = batch_rows(Batch.objects.visible_to(user), on)
+    batches = Batch.objects.visible_to(user)
+    programmes = programmes_of(batches)
+    began = {code: p["began"] for code, p in programmes.items()}
+    rows = batch_rows(batches, on, began)
     departures, returns = upcoming(rows, on)
     cadres, units = pgettext("count", "cadres"), pgettext("count", "host units")
+    by_rank_tier, by_category = by_rank_tier_and_category(placements)
     charts = [
         Chart("batch", _("Cadres per batch"), cadres, by_batch(rows)),
-        Chart("rank_tier", _("Cadres by rank tier"), cadres, by_rank_tier(placements)),
-        Chart("category", _("Cadres by category"), cadres, by_category(placements)),
+        Chart("rank_tier", _("Cadres by rank tier"), cadres, by_rank_tier),
+        Chart("category", _("Cadres by category"), cadres, by_category),
         Chart("generation", _("Cadres by generation"), cadres, by_generation(placements)),
         Chart("district", _("Cadres by district"), cadres, by_district(placements)),
         Chart("host_unit_kind", _("Host units by kind"), units, host_units_by_kind(placements)),
     ]
-    return Dashboard(on, programme_totals(placements, rows), rows, departures, returns, charts)
+    totals = programme_totals(placements, programmes)
+    return Dashboard(on, totals, rows, departures, returns, charts, timezone.now())

@@ -1,9 +1,18 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from .factories import BatchFactory, LeadFactory, ProgrammeFactory, StaffFactory
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test counts its own figures (the dashboard keeps them a minute between views)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
 from cohorts.roles import LEAD_GROUP, STAFF_GROUP
+from ledger.models import Duty, Project, Suggestion, Topic
 from placements.models import HostUnit, Placement
 
 
@@ -107,3 +108,48 @@ class LeadFactory(UserFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     group = _join(STAFF_GROUP)
+
+
+# Duties, topics and outcomes (ledger, issue 8)
+
+
+class DutyFactory(factory.django.DjangoModelFactory):
+    """A programme's daily duty by default; pass `batch=` (and programme=None) for a batch's."""
+
+    class Meta:
+        model = Duty
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    name = factory.Sequence(lambda n: f"学习日志{n}")
+    cadence = Duty.Cadence.DAILY
+    target = 1
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    batch = factory.SubFactory(BatchFactory)
+    title = factory.Sequence(lambda n: f"优化营商环境研究{n}")
+    question = "青岛如何优化营商环境？"
+    capacity = 3
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    batch = factory.SubFactory(BatchFactory)
+    title = factory.Sequence(lambda n: f"关于优化政务服务的建议{n}")
+    submitted_on = datetime.date(2020, 6, 1)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    batch = factory.SubFactory(BatchFactory)
+    name = factory.Sequence(lambda n: f"智能制造项目{n}")
+    counterpart = "深圳科技投资有限公司"
+    signed_on = datetime.date(2020, 6, 1)
+    investment = "12.50"

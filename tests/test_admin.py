@@ -21,18 +21,19 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Every changelist starts with the session and the user, counts the rows twice (matching the
-# filters, then in all, for "N of M"), and fetches one page; what else each one runs is listed.
+# Every changelist starts with the session and the user, counts the rows matching the filters
+# once (no second count of the whole table: LargeTableAdmin), and fetches one page; what else
+# each one runs is listed.
 CHANGELIST_QUERIES = {
-    "admin:cohorts_programme_changelist": 5,  # nothing else
-    "admin:cohorts_batch_changelist": 6,  # + the programme filter's choices
+    "admin:cohorts_programme_changelist": 4,  # nothing else
+    "admin:cohorts_batch_changelist": 5,  # + the programme filter's choices
     # + the programme filter's choices, one prefetch of the page's placements with their
     # batches and programmes, the political-status filter's distinct values
-    "admin:cohorts_cadre_changelist": 8,
-    "admin:placements_hostunit_changelist": 6,  # + the city filter's distinct values
+    "admin:cohorts_cadre_changelist": 7,
+    "admin:placements_hostunit_changelist": 5,  # + the city filter's distinct values
     # + the programme and batch filters' choices (batches with their programmes), the
     # district filter's distinct values
-    "admin:placements_placement_changelist": 8,
+    "admin:placements_placement_changelist": 7,
 }
 
 
@@ -229,7 +230,9 @@ def test_admin_is_titled_in_chinese(staff_client):
 
 def test_admin_index_lists_programmes_before_placements(staff_client):
     apps = staff_client.get(reverse("admin:index")).context["app_list"]
-    assert [a["app_label"] for a in apps] == ["cohorts", "placements", "auth"]
+    labels = [a["app_label"] for a in apps]
+    # Then the other apps (ledger, the access log), users and groups last.
+    assert labels[:2] == ["cohorts", "placements"] and labels[-1] == "auth"
     assert [m["object_name"] for m in apps[0]["models"]] == ["Programme", "Batch", "Cadre"]
 
 
@@ -391,3 +394,26 @@ def test_a_posted_host_unit_that_is_not_an_id_is_an_error_not_a_crash(admin_clie
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["host_unit"]
+
+
+def test_the_placement_sidebar_offers_the_latest_batches_and_the_chosen(
+    staff_client, shenzhen, monkeypatch
+):
+    from cohorts.admin_filters import LatestBatchesFilter
+
+    monkeypatch.setattr(LatestBatchesFilter, "LATEST_BATCHES", 2)
+    old, mid, new = (
+        BatchFactory(programme=shenzhen, number=n, start_date=datetime.date(2018 + n, 4, 1))
+        for n in (1, 2, 3)
+    )
+    for batch in (old, mid, new):
+        PlacementFactory(batch=batch)
+    url = reverse("admin:placements_placement_changelist")
+
+    def offered(**params):
+        spec = next(s for s in staff_client.get(url, params).context["cl"].filter_specs
+                    if getattr(s, "field_path", "") == "batch")  # fmt: skip
+        return [label for _pk, label in spec.lookup_choices]
+
+    assert offered() == [str(mid), str(new)]
+    assert offered(batch__id__exact=old.pk) == [str(old), str(mid), str(new)]

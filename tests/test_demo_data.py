@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -10,12 +11,17 @@ from django.db.models import Count
 from cohorts import demo, idnumbers
 from cohorts.models import Batch, Cadre, Programme
 from cohorts.terms import TermStatus
+from ledger import demo as ledger_demo
+from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
+from ledger.statistics import outcome_figures
 from placements.models import HostUnit, Placement
 from placements.ranks import TIER_OF_RANK
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Placement, Cadre, Batch, HostUnit, Programme]  # in an order that deletes cleanly
+# In an order that deletes cleanly: the ledger's records (issue 8) before what they point at.
+MODELS = [ProgressEntry, Duty, Suggestion, Project, Topic, Placement, Cadre, Batch, HostUnit,
+          Programme]  # fmt: skip
 
 
 def delete_all():
@@ -236,3 +242,36 @@ def test_the_same_data_every_time():
         return [(c.name, c.id_number, c.phone) for c in demo.build().cadres]
 
     assert people() == people()
+
+
+# --- Duties, topics and outcomes (issue 8) -----------------------------------------------------
+
+
+def test_400_plus_suggestions_and_100_plus_institutional_outcomes(admin_user):
+    total = outcome_figures(admin_user)[-1]
+    assert total.suggestions >= 400 and total.institutional >= 100
+
+
+def test_50_plus_institutional_outcomes_after_shenzhens_first_two_batches():
+    first_two = Suggestion.objects.filter(
+        batch__programme__code="SZ", batch__number__in=[1, 2], institutional=True
+    )
+    assert first_two.count() >= 50
+
+
+def test_76_projects_worth_906_38_hundred_million_yuan(admin_user):
+    total = outcome_figures(admin_user)[-1]
+    assert (total.projects, total.investment) == (76, Decimal("906.38"))
+
+
+def test_shanghai_batch_5_has_the_nine_must_dos_with_their_targets():
+    must_dos = Duty.objects.for_batch(batch("SH-5")).filter(cadence=Duty.Cadence.COUNTED)
+    assert dict(must_dos.values_list("name", "target")) == dict(ledger_demo.SH5_MUST_DOS)
+
+
+def test_every_cadre_keeps_a_daily_log_in_shenzhen():
+    assert Duty.objects.for_batch(batch("SZ-3")).filter(cadence=Duty.Cadence.DAILY).exists()
+
+
+def test_shanghai_batch_5_works_16_key_topics():
+    assert Topic.objects.filter(batch=batch("SH-5")).count() == 16

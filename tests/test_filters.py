@@ -324,3 +324,55 @@ def test_a_lead_sees_only_cadres_of_their_batches(lead, sz3, sh5):
     mine = PlacementFactory(batch=sz3).cadre
     PlacementFactory(batch=sh5)
     assert matching(lead, CadreFilter) == [mine]
+
+
+# Choices at archive scale (issue 6): never every host unit of the archive in one list
+
+
+def choices(user, name, **params):
+    data = QueryDict(mutable=True)
+    data.update(params)
+    form = PlacementFilter(data, request=request_of(user)).form
+    return [value for value, _label in form.fields[name].choices if value]
+
+
+def test_staff_are_offered_host_units_once_a_batch_is_chosen(admin_user, sz3, sh5):
+    here, there = PlacementFactory(batch=sz3), PlacementFactory(batch=sh5)
+    assert choices(admin_user, "host_unit") == []
+    assert choices(admin_user, "host_unit", batch="SZ-3") == [str(here.host_unit_id)]
+    assert choices(admin_user, "host_unit", programme="SH") == [str(there.host_unit_id)]
+
+
+def test_the_host_unit_a_link_asks_for_is_offered_without_a_batch(admin_user, sz3):
+    mine = PlacementFactory(batch=sz3)
+    PlacementFactory(batch=sz3)
+    wanted = str(mine.host_unit_id)
+    assert choices(admin_user, "host_unit", host_unit=wanted) == [wanted]
+    assert matching(admin_user, host_unit=wanted) == [mine]
+
+
+def test_a_lead_is_offered_the_host_units_of_their_batch(lead, sz3, sh5):
+    mine = PlacementFactory(batch=sz3)
+    PlacementFactory(batch=sh5)
+    assert choices(lead, "host_unit") == [str(mine.host_unit_id)]
+
+
+def test_staff_facets_cover_the_whole_archive(admin_user, sz3, sh5):
+    PlacementFactory(batch=sz3, district="即墨区", group="第一组")
+    PlacementFactory(batch=sh5, district="市南区", group="")
+    assert choices(admin_user, "district") == ["即墨区", "市南区"]
+    assert choices(admin_user, "group") == ["第一组"]
+
+
+def test_batches_offered_are_the_programmes_or_the_latest(
+    admin_user, shenzhen, sz3, sh5, monkeypatch
+):
+    import placements.filters
+
+    monkeypatch.setattr(placements.filters, "OFFERED_BATCHES", 1)
+    old = BatchFactory(programme=shenzhen, number=1, start_date=datetime.date(2019, 4, 1))
+    assert choices(admin_user, "batch") == [sh5.code]  # the latest start
+    assert choices(admin_user, "batch", programme="SZ") == [old.code, sz3.code]
+    assert choices(admin_user, "batch", batch=old.code) == [sh5.code, old.code]
+    placed = PlacementFactory(batch=old)
+    assert matching(admin_user, batch=old.code) == [placed]  # asked for: still a valid choice

@@ -16,9 +16,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 
 from cohorts.roles import LEAD_GROUP, STAFF_GROUP
+from ledger.models import ProgressEntry
 from placements.models import RosterImport
+from security.models import AccessRecord
 
-from .factories import CadreFactory, HostUnitFactory, PlacementFactory
+from .factories import (
+    CadreFactory,
+    DutyFactory,
+    HostUnitFactory,
+    PlacementFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    TopicFactory,
+)
+from .helpers import body
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +85,23 @@ ROUTES = {
     "lead/placements/<int:pk>/": Route(LOGIN, OWN, 200, "placement"),
     "lead/placements/<int:pk>/history/": Route(LOGIN, OWN, 200, "placement"),
     "lead/host-units/": Route(LOGIN, 200, 200, query="?q=深圳"),
+    # Duties, topics and outcomes (issue 8): a lead's own batch; the lists scoped to it.
+    "lead/batches/<int:pk>/duties/": Route(LOGIN, OWN, 200, "batch"),
+    "lead/batches/<int:pk>/duties/record/": Route(
+        LOGIN, (REDIRECT, 404), REDIRECT, "batch", post=(LOGIN, (400, 404), 400)
+    ),
+    "lead/batches/<int:pk>/duties/import/": Route(
+        LOGIN, (REDIRECT, 404), REDIRECT, "batch", post=(LOGIN, (400, 404), 400)
+    ),
+    "lead/batches/<int:pk>/outcomes/": Route(
+        LOGIN, OWN, 200, "batch", post=(LOGIN, (400, 404), 400)
+    ),
+    "duties/behind/": Route(LOGIN, (200, 404), 200, query="?batch=SZ-3&duty=学习日志"),
+    "duties/behind/export/": Route(
+        LOGIN, (200, 404), 200, query="?batch=SZ-3&duty=学习日志&format=csv"
+    ),
+    "outcomes/suggestions/": Route(LOGIN, 200, 200),
+    "outcomes/projects/": Route(LOGIN, 200, 200),
     # The admin: staff only; leads are not is_staff (their scope in the admin is tested in
     # test_team_leads with a lead who is).
     "admin/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
@@ -98,6 +126,12 @@ ROUTES = {
     **admin_model("cohorts/cadre", "cadre"),
     **admin_model("placements/hostunit", "hostunit"),
     **admin_model("placements/placement", "placement"),
+    **admin_model("ledger/duty", "duty"),
+    "admin/ledger/duty/copy/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    **admin_model("ledger/progressentry", "progressentry"),
+    **admin_model("ledger/topic", "topic"),
+    **admin_model("ledger/suggestion", "suggestion"),
+    **admin_model("ledger/project", "project"),
     # Roster import and export (issue 3): staff only.
     "admin/placements/placement/import/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin/placements/placement/import/confirm/": Route(ADMIN_LOGIN, ADMIN_LOGIN, REDIRECT),
@@ -116,6 +150,15 @@ ROUTES = {
     **admin_model("auth/user", "user", staff=403),
     "admin/auth/user/<id>/password/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 403, "user"),
     **admin_model("auth/group", "group", staff=403),
+    # Two-factor login (issue 7): each user's own pages.
+    "accounts/two-factor/": Route(LOGIN, 200, 200),
+    "accounts/two-factor/verify/": Route(LOGIN, REDIRECT, REDIRECT),  # no device: to setup
+    # The personal-data access log: staff read it; nobody adds, changes or deletes it.
+    **admin_model("security/accessrecord", "accessrecord"),
+    "admin/security/accessrecord/add/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin/security/accessrecord/<path:object_id>/delete/": Route(
+        ADMIN_LOGIN, ADMIN_LOGIN, 403, "accessrecord"
+    ),
 }
 
 
@@ -155,7 +198,20 @@ def world(sz3, sh5, lead_sz3, lead_sh5, staff):
         placement = PlacementFactory(
             batch=batch, cadre=CadreFactory(name=name), host_unit=HostUnitFactory()
         )
+        duty = DutyFactory(programme=None, batch=batch, name="学习日志")
+        topic = TopicFactory(batch=batch)
+        topic.claimants.add(placement)
+        suggestion, project = SuggestionFactory(batch=batch), ProjectFactory(batch=batch)
+        suggestion.credited.add(placement)
+        project.credited.add(placement)
         return {
+            "duty": duty,
+            "progressentry": ProgressEntry.objects.create(
+                placement=placement, duty=duty, date=batch.start_date
+            ),
+            "topic": topic,
+            "suggestion": suggestion,
+            "project": project,
             "batch": batch,
             "placement": placement,
             "cadre": placement.cadre,
@@ -165,6 +221,9 @@ def world(sz3, sh5, lead_sz3, lead_sh5, staff):
             "group": Group.objects.get(name=group),
             "rosterimport": RosterImport.objects.create(
                 source="admin", file_name=f"{batch.code}.xlsx", outcome="imported"
+            ),
+            "accessrecord": AccessRecord.objects.create(
+                who="staff", kind="export", where=f"{batch.code}.xlsx"
             ),
         }
 
@@ -235,5 +294,5 @@ def test_who_gets_what(client, world, route_pattern, method):
             wanted[who, side] = expected(route, who, side, rules)
             if who.startswith("lead") and response.status_code == 200:
                 other = "沪五乙" if who.endswith("SZ-3") else "深三甲"
-                assert other not in response.content.decode(errors="replace"), (who, url)
+                assert other not in body(response).decode(errors="replace"), (who, url)
     assert actual == wanted

@@ -9,20 +9,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from placements.models import Placement, RosterImport
+from cohorts import idnumbers
+from placements.models import Placement, RosterImport, RosterUpload
+from security.models import AccessRecord
 
 from .factories import BatchFactory, PlacementFactory
+from .helpers import body
 from .roster_files import csv_bytes, person, table, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 IMPORT = reverse("admin:placements_placement_import")
 CONFIRM = reverse("admin:placements_placement_import_confirm")
 EXPORT = reverse("admin:placements_placement_export")
-
-
-@pytest.fixture(autouse=True)
-def uploads(settings, tmp_path):
-    settings.ROSTER_UPLOAD_DIR = tmp_path / "uploads"
 
 
 def upload(client, data: bytes, name="花名册.csv", **fields):
@@ -85,7 +83,7 @@ def test_error_file_marks_the_failing_row_and_keeps_id_numbers_as_text(staff_cli
     rows = [["第三批花名册"], *table([person(1), person(2, 性别="?")])]
     token = upload(staff_client, csv_bytes(rows)).context["token"]
     response = staff_client.get(reverse("admin:placements_placement_import_errors", args=[token]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     header = [c.value for c in sheet[2]]
     assert header[-1] == "错误说明"
     assert sheet.cell(row=3, column=len(header)).value is None
@@ -104,7 +102,7 @@ def test_someone_elses_upload_cannot_be_confirmed(staff_client, client, sz3, dja
 
 def test_blank_template_has_the_headers_text_columns_and_an_example(staff_client):
     response = staff_client.get(reverse("admin:placements_placement_import_template"))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     header = [c.value for c in sheet[1]]
     assert header[:3] == ["批次", "姓名", "性别"]
     id_column = header.index("身份证号") + 1
@@ -137,7 +135,7 @@ def test_export_follows_the_admin_list_filters(staff_client, sz3, shenzhen):
     kept = PlacementFactory(batch=sz3)
     PlacementFactory(batch=other)
     response = staff_client.get(EXPORT, {"batch__id__exact": sz3.pk, "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == [kept.cadre.name]
     assert response["Content-Disposition"].startswith("attachment")
 
@@ -148,7 +146,7 @@ def test_export_masks_id_numbers_without_the_permission(client, django_user_mode
     for codename in ("view_placement", "view_all_batches"):
         viewer.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(viewer)
-    content = client.get(EXPORT, {"format": "csv"}).content.decode("utf-8-sig")
+    content = body(client.get(EXPORT, {"format": "csv"})).decode("utf-8-sig")
     assert placement.cadre.masked_id_number in content
     assert placement.cadre.id_number not in content
 
@@ -159,7 +157,7 @@ def test_export_selected_action(staff_client, sz3):
         reverse("admin:placements_placement_changelist"),
         {"action": "export_selected_csv", "_selected_action": [chosen.pk]},
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == [chosen.cadre.name]
 
 
@@ -181,19 +179,104 @@ def test_error_file_of_an_id_number_excel_made_a_number_keeps_it_as_text(staff_c
     rows[1][rows[0].index("身份证号")] = 370212198503120000
     token = upload(staff_client, xlsx_bytes(rows), name="r.xlsx").context["token"]
     response = staff_client.get(reverse("admin:placements_placement_import_errors", args=[token]))
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(body(response))).active
     id_cell = sheet.cell(row=2, column=rows[0].index("身份证号") + 1)
     assert id_cell.data_type == "s" and id_cell.value.startswith("3.70212")  # as Excel had it
     assert "文本" in sheet.cell(row=2, column=len(rows[0]) + 1).value
 
 
-def test_uploads_left_unconfirmed_for_a_day_are_removed(staff_client, sz3, settings):
-    import os
-    import time
+def test_uploads_left_unconfirmed_for_a_day_are_removed(staff_client, sz3):
+    import datetime
+
+    from django.utils import timezone
 
     first = upload(staff_client, csv_bytes(table([person(1)]))).context["token"]
-    old = settings.ROSTER_UPLOAD_DIR / first
-    os.utime(old, (time.time() - 2 * 24 * 3600,) * 2)
+    RosterUpload.objects.filter(token=first).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
     upload(staff_client, csv_bytes(table([person(2)])))
-    assert not old.exists()
-    assert len(list(settings.ROSTER_UPLOAD_DIR.iterdir())) == 1
+    assert not RosterUpload.objects.filter(token=first).exists()
+    assert RosterUpload.objects.count() == 1
+
+
+def test_an_upload_is_its_uploaders_only(staff_client, client, sz3, staff):
+    token = upload(staff_client, csv_bytes(table([person(1)]))).context["token"]
+    client.force_login(staff)
+    assert client.post(CONFIRM, {"token": token}).status_code == 404
+    assert not Placement.objects.exists()
+
+
+# The upload's limits hold at confirmation too; ID numbers in previews and history
+
+
+def test_a_file_refused_for_its_length_is_not_kept(staff_client, sz3, settings):
+    settings.ROSTER_UPLOAD_MAX_ROWS = 5
+    response = upload(staff_client, csv_bytes(table([person(n) for n in range(1, 10)])))
+    assert "超过 5 行" in response.content.decode()
+    assert response.context["token"] == ""
+    assert not RosterUpload.objects.exists()
+
+
+def test_a_token_is_no_way_around_the_row_limit(staff_client, sz3, settings):
+    token = upload(staff_client, csv_bytes(table([person(n) for n in range(1, 10)])))
+    token = token.context["token"]
+    settings.ROSTER_UPLOAD_MAX_ROWS = 5  # as if the preview had been refused
+    errors = staff_client.get(reverse("admin:placements_placement_import_errors", args=[token]))
+    assert errors.status_code == 404
+    response = staff_client.post(CONFIRM, {"token": token}, follow=True)
+    assert "超过 5 行" in response.content.decode()
+    assert not Placement.objects.exists()
+
+
+def importer_without_full_ids(client, django_user_model):
+    clerk = django_user_model.objects.create_user("clerk", is_staff=True)
+    for codename in ("view_all_batches", "add_placement", "change_placement", "view_placement"):
+        clerk.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(clerk)
+    return client
+
+
+def import_then_add_the_id_number(sz3) -> str:
+    """SZ-3's person 1 imported without an ID number; the number their next file adds."""
+    from placements import importing
+
+    importing.import_roster(csv_bytes(table([person(1, 身份证号="")])), "first.csv")
+    return person(1)["身份证号"]
+
+
+def full_id_records():
+    return AccessRecord.objects.filter(kind=AccessRecord.Kind.FULL_ID_NUMBER)
+
+
+def test_the_preview_masks_id_numbers_without_the_permission(client, django_user_model, sz3):
+    number = import_then_add_the_id_number(sz3)
+    page = upload(
+        importer_without_full_ids(client, django_user_model), csv_bytes(table([person(1)]))
+    )
+    text = page.content.decode()
+    assert page.context["counts"]["updated"] == 1
+    assert idnumbers.mask(number) in text and number not in text
+    assert not full_id_records().exists()
+
+
+def test_the_preview_shows_id_numbers_in_full_with_the_permission_and_logs_it(staff_client, sz3):
+    number = import_then_add_the_id_number(sz3)
+    assert number in upload(staff_client, csv_bytes(table([person(1)]))).content.decode()
+    assert full_id_records().get().cadre_ids == [Placement.objects.get().cadre_id]
+
+
+def test_the_import_history_masks_id_numbers_without_the_permission(
+    client, admin_user, django_user_model, sz3
+):
+    from placements import importing
+
+    number = import_then_add_the_id_number(sz3)
+    importing.import_roster(csv_bytes(table([person(1)])), "second.csv")
+    record = RosterImport.objects.get(file_name="second.csv")
+    page_url = reverse("admin:placements_rosterimport_change", args=[record.pk])
+    text = importer_without_full_ids(client, django_user_model).get(page_url).content.decode()
+    assert idnumbers.mask(number) in text and number not in text
+    assert not full_id_records().exists()
+    client.force_login(admin_user)  # may see ID numbers in full
+    assert number in client.get(page_url).content.decode()
+    assert full_id_records().get().cadre_ids == [Placement.objects.get().cadre_id]

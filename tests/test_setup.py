@@ -70,5 +70,25 @@ def test_deploy_check_reports_a_missing_secret_key():
 
 @pytest.mark.parametrize(("value", "debug"), [("1", "True"), ("true", "True"), ("0", "False")])
 def test_debug_is_read_from_the_environment(value, debug):
-    result = run_settings(DEBUG=value, SECRET_KEY="x" * 60)
+    result = run_settings(DEBUG=value, SECRET_KEY=STRONG_KEY)
     assert result.stdout.strip() == debug
+
+
+STRONG_KEY = "setup-test-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG"
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["django-insecure-" + STRONG_KEY, STRONG_KEY[:49], "ab" * 40],
+    ids=["django-insecure", "short", "few-characters"],
+)
+def test_production_refuses_to_start_with_a_weak_secret_key(key):
+    result = run_settings(DEBUG="0", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak" in result.stderr
+    assert run_settings(DEBUG="1", SECRET_KEY=key).returncode == 0  # a developer's is their own
+
+
+def test_the_test_suites_key_would_do_in_production():
+    assert run_settings(DEBUG="0", SECRET_KEY=os.environ["SECRET_KEY"]).returncode == 0
+    assert run_settings(DEBUG="0", SECRET_KEY=STRONG_KEY).returncode == 0

@@ -1,7 +1,8 @@
-# Trigram indexes for the name and ID-number searches (PostgreSQL only).
+# Trigram indexes for the name and ID-number searches (PostgreSQL only), and the index the
+# political-status choices of the lists are read from.
 # The indexed expression is exactly what Django's icontains emits: UPPER("name"::text) LIKE UPPER(%s).
 
-from django.db import migrations
+from django.db import migrations, models
 
 from cadreprog.pg import postgresql_only
 
@@ -20,5 +21,13 @@ class Migration(migrations.Migration):
             "CREATE INDEX IF NOT EXISTS cohorts_cadre_id_number_trgm "
             "ON cohorts_cadre USING gin ((UPPER(id_number::text)) gin_trgm_ops)",
             "DROP INDEX IF EXISTS cohorts_cadre_id_number_trgm",
+        ),
+        migrations.AddIndex(
+            model_name="cadre",
+            index=models.Index(fields=["political_status"], name="cadre_political_status"),
+        ),
+        migrations.AddIndex(
+            model_name="cadre",
+            index=models.Index(fields=["name_sort", "id"], name="cadre_name_sort"),
         ),
     ]

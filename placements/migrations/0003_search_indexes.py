@@ -1,7 +1,8 @@
-# Trigram indexes for the home-unit and host-unit searches (PostgreSQL only).
+# Trigram indexes for the home-unit and host-unit searches (PostgreSQL only), and the indexes
+# the group and district choices of the lists are read from.
 # The indexed expression is exactly what Django's icontains emits: UPPER("col"::text) LIKE UPPER(%s).
 
-from django.db import migrations
+from django.db import migrations, models
 
 from cadreprog.pg import postgresql_only
 
@@ -22,5 +23,13 @@ class Migration(migrations.Migration):
             "CREATE INDEX IF NOT EXISTS placements_placement_home_unit_trgm "
             "ON placements_placement USING gin ((UPPER(home_unit::text)) gin_trgm_ops)",
             "DROP INDEX IF EXISTS placements_placement_home_unit_trgm",
+        ),
+        migrations.AddIndex(
+            model_name="placement",
+            index=models.Index(fields=["group"], name="placement_group"),
+        ),
+        migrations.AddIndex(
+            model_name="placement",
+            index=models.Index(fields=["district"], name="placement_district"),
         ),
     ]

@@ -59,8 +59,18 @@ def page(request, browser):
     page = context.new_page()
     page.console_errors = []
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
+    # Every browser test fails when a page breaks the content security policy (CSP).
+    violations = []
+    page.on("console", lambda message: _note_csp_violation(message, page, violations))
     yield page
     context.close()
+    if violations:
+        pytest.fail("Content security policy violations:\n" + "\n".join(violations))
+
+
+def _note_csp_violation(message, page, violations):
+    if "Content Security Policy" in message.text:
+        violations.append(f"{page.url}: {message.text}")
 
 
 def screenshot(page, name):

@@ -15,8 +15,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "sz4_sample_gbk.csv"
 
 
 @pytest.fixture
-def demo(admin_user, settings, tmp_path):
-    settings.ROSTER_UPLOAD_DIR = tmp_path
+def demo(admin_user):
     call_command("seed_demo", verbosity=0)
 
 

@@ -1,3 +1,4 @@
+import getpass
 import sys
 from pathlib import Path
 
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from cohorts.models import Batch
 from placements import exporting
 from placements.models import Placement
+from security.services import export_record
 
 
 class Command(BaseCommand):
@@ -32,6 +34,12 @@ class Command(BaseCommand):
         fmt = format or (Path(output).suffix.lstrip(".").lower() if output else "csv")
         if fmt not in exporting.FORMATS:
             raise CommandError(_("Give --format csv or xlsx."), returncode=2)
+        # The operator is who exported: the command line has no user of the app.
+        export_record(
+            placements,
+            who=f"{getpass.getuser()} (export_roster)",
+            where=f"export_roster --batch {batch or '*'} → {output or '-'}",
+        )
         if output:
             with open(output, "wb") as out:
                 count = exporting.write(placements, out, fmt, full_ids=True)

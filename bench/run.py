@@ -1,0 +1,296 @@
+"""`make bench`: performance at archive scale on PostgreSQL, written to docs/benchmarks.md/.json.
+
+On the PostgreSQL server of DATABASE_URL (default the machine's, 127.0.0.1:5432) it builds a
+fresh database named after it with "_bench" appended (never the named database itself), fills it
+with archive-scale data, and measures:
+
+1. roster imports from the command line, first import and re-import, with the two anchors (COPY
+   into a staging table; a default django-import-export ModelResource) on the larger file;
+2. server time and query count of the main pages, p50 and p95;
+3. the export of the imported rows as CSV, at two sizes;
+4. throughput under load: gunicorn with 4 workers and locust.
+
+BENCH_SCALE=small (default, a few minutes) or full (200,000 cadres, 100,000-row imports).
+"""
+
+import datetime
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SCALES = {
+    "small": {"programmes": 20, "batches": 200, "cadres": 20_000, "host_units": 2_000,
+              "imports": [1_000, 10_000], "page_repeats": 10, "load_seconds": 20, "users": 12},
+    "full": {"programmes": 20, "batches": 2_000, "cadres": 200_000, "host_units": 20_000,
+             "imports": [10_000, 100_000], "page_repeats": 20, "load_seconds": 60, "users": 24},
+}  # fmt: skip
+SCALE_NAME = os.environ.get("BENCH_SCALE", "small")
+SCALE = SCALES[SCALE_NAME]
+# While working on one part: BENCH_STEPS=pages BENCH_REUSE=1 measures that part again on the
+# data of the last run and updates it in the report (the other parts keep their figures).
+STEPS = os.environ.get("BENCH_STEPS", "imports,pages,export,load").split(",")
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+
+
+def bench_database_url() -> str:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith(("postgres://", "postgresql://")):
+        base = "postgres://postgres@127.0.0.1:5432/cadreprog"
+    server, name = base.rsplit("/", 1)
+    return f"{server}/{name.split('?')[0]}_bench"
+
+
+URL = bench_database_url()
+ENV = {
+    **os.environ, "DATABASE_URL": URL, "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "SECURE_SSL_REDIRECT": "false",
+    "STATIC_MANIFEST": "false", "WHITENOISE_USE_FINDERS": "true", "TWO_FACTOR_REQUIRED": "false",
+    "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60",
+}  # fmt: skip
+os.environ.update(ENV)
+os.environ["DJANGO_SETTINGS_MODULE"] = "cadreprog.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+import archive  # noqa: E402
+import imports  # noqa: E402
+from load import load  # noqa: E402
+from measure import timed_child  # noqa: E402
+from pages import measure_pages  # noqa: E402
+from rosters import write_roster  # noqa: E402
+
+WORK = ROOT / "var" / "bench"
+TARGETS = {"import_rows_per_second": 5_000, "import_rss_mb": 400, "page_p95_ms": 150,
+           "page_queries": 12, "export_rows_per_second": 20_000, "load_rps": 150,
+           "load_p95_ms": 300}  # fmt: skip
+
+
+def fresh_database():
+    import psycopg2
+
+    server, name = URL.rsplit("/", 1)
+    connection = psycopg2.connect(f"{server}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=ENV, check=True
+    )
+
+
+def step(title: str):
+    print(f"== {title}", flush=True)
+
+
+def run() -> dict:
+    WORK.mkdir(parents=True, exist_ok=True)
+    record = {"scale": SCALE_NAME, **{k: SCALE[k] for k in
+              ("programmes", "batches", "cadres", "host_units")}}  # fmt: skip
+    if REUSE:  # the last run's figures, of which the steps run now are replaced
+        record = json.loads((ROOT / "docs" / "benchmarks.json").read_text())
+
+    if REUSE:
+        facts = archive.facts()
+    else:
+        step(f"archive data ({SCALE_NAME})")
+        fresh_database()
+        started = time.perf_counter()
+        facts = archive.generate(SCALE)
+        record["generate_seconds"] = round(time.perf_counter() - started, 1)
+    if "imports" in STEPS:
+        measure_imports(record)
+    if "pages" in STEPS:
+        step("pages")
+        record["pages"] = measure_pages(facts, SCALE["page_repeats"])
+    if "export" in STEPS:
+        measure_exports(record)
+    if "load" in STEPS:
+        step("load")
+        record["load"] = load(facts, ENV, SCALE["load_seconds"], SCALE["users"])
+        print(f"  {record['load']}")
+    return record
+
+
+def measure_imports(record: dict):
+    step("roster imports")
+    record["imports"] = []
+    for rows in SCALE["imports"]:
+        path = write_roster(WORK / f"roster-{rows}.csv", rows, SCALE["host_units"])
+        first = imports.import_roster(path, rows, ENV)
+        again = imports.import_roster(path, rows, ENV)
+        assert first["new"] == rows and again["unchanged"] == rows, (first, again)
+        record["imports"].append({"rows": rows, "first": first, "again": again})
+        print(f"  {rows:,} rows: first {first['seconds']} s, again {again['seconds']} s")
+    rows = SCALE["imports"][-1]
+    copy_seconds = imports.copy_into_staging(path)
+    print(f"  COPY into staging: {copy_seconds:.2f} s")
+    resource_seconds = imports.model_resource(path)
+    print(f"  default ModelResource: {resource_seconds:.1f} s")
+    ours = record["imports"][-1]["first"]["seconds"]
+    record["anchors"] = {
+        "rows": rows,
+        "copy_seconds": round(copy_seconds, 2),
+        "model_resource_seconds": round(resource_seconds, 1),
+        "ours_to_copy": round(ours / copy_seconds, 1),
+        "model_resource_to_ours": round(resource_seconds / ours, 1),
+    }
+
+
+def measure_exports(record: dict):
+    step("export")
+    record["exports"] = []
+    for batches in (["1"], []):
+        run_ = timed_child(["bench/export_rows.py", archive.IMPORT_PROGRAMME, *batches], ENV)
+        count = int(run_["out"].split()[-1])
+        record["exports"].append({
+            "rows": count, "seconds": run_["seconds"], "peak_rss_mb": run_["peak_rss_mb"],
+            "rows_per_second": round(count / run_["seconds"]),
+        })  # fmt: skip
+        print(f"  {count:,} rows: {run_['seconds']} s, {run_['peak_rss_mb']} MB")
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor(),
+    )  # fmt: skip
+    memory = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    with django.db.connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0].split()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Python {platform.python_version()}, "
+        f"PostgreSQL {postgres} (default settings)"
+    )
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗ missed"
+
+
+def report(record: dict) -> str:
+    t = TARGETS
+    lines = [
+        "# Benchmarks",
+        "",
+        "Measured by `make bench` (bench/run.py); raw figures in `docs/benchmarks.json`.",
+        f"Scale: **{record['scale']}** — {record['programmes']} programmes, "
+        f"{record['batches']:,} batches, {record['cadres']:,} cadres and placements, "
+        f"{record['host_units']:,} host units (generated with COPY in "
+        f"{record['generate_seconds']} s).",
+        "",
+        f"Machine: {record['machine']}. Date: {record['date']}.",
+        "",
+        "## 1. Roster import from the command line",
+        "",
+        "`manage.py import_roster FILE --json` in its own process, end to end (start-up, reading,",
+        "checks, matching against the archive, writing in one transaction), rows spread over 10",
+        f"batches. Target: ≥ {t['import_rows_per_second']:,} rows/s, peak RSS ≤ "
+        f"{t['import_rss_mb']} MB.",
+        "",
+        "| rows | import | seconds | rows/s | peak RSS | target |",
+        "|---:|---|---:|---:|---:|---|",
+    ]
+    for run in record["imports"]:
+        for kind, figures in (("first (all new)", run["first"]),
+                              ("again (all unchanged)", run["again"])):  # fmt: skip
+            ok = (figures["rows_per_second"] >= t["import_rows_per_second"]
+                  and figures["peak_rss_mb"] <= t["import_rss_mb"])  # fmt: skip
+            lines.append(
+                f"| {run['rows']:,} | {kind} | {figures['seconds']} | "
+                f"{figures['rows_per_second']:,} | {figures['peak_rss_mb']} MB | {mark(ok)} |"
+            )
+    a = record["anchors"]
+    lines += [
+        "",
+        f"Anchors, the same {a['rows']:,} rows in the same run:",
+        "",
+        "| path | seconds | ours compared |",
+        "|---|---:|---|",
+        f"| PostgreSQL `COPY` into a staging table (nothing checked) | {a['copy_seconds']} | "
+        f"ours takes {a['ours_to_copy']}× as long |",
+        f"| django-import-export `ModelResource`, default options, one table (cadres) | "
+        f"{a['model_resource_seconds']} | ours is {a['model_resource_to_ours']}× faster "
+        f"({mark(a['model_resource_to_ours'] >= 10)} target ≥ 10×) |",
+        "",
+        "## 2. Pages: server time and queries",
+        "",
+        "Django's test client in the benchmark's process, the same request repeated; time from",
+        "request to response, no network. Target: p95 ≤ "
+        f"{t['page_p95_ms']} ms and ≤ {t['page_queries']} queries.",
+        "",
+        "| page | first view ms | p50 ms | p95 ms | queries | target |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for page in record["pages"]:
+        ok = page["p95_ms"] <= t["page_p95_ms"] and page["queries"] <= t["page_queries"]
+        lines.append(
+            f"| {page['page']} | {page['first_ms']} | {page['p50_ms']} | {page['p95_ms']} | "
+            f"{page['queries']} | "
+            f"{mark(ok)} |"
+        )
+    lines += [
+        "",
+        "## 3. Export as CSV",
+        "",
+        f"The roster export (streamed), in its own process. Target: ≥ "
+        f"{t['export_rows_per_second']:,} rows/s, memory flat as rows grow.",
+        "",
+        "| rows | seconds | rows/s | peak RSS |",
+        "|---:|---:|---:|---:|",
+    ]
+    for export in record["exports"]:
+        lines.append(
+            f"| {export['rows']:,} | {export['seconds']} | {export['rows_per_second']:,} | "
+            f"{export['peak_rss_mb']} MB |"
+        )
+    load_ = record["load"]
+    ok = (load_["requests_per_second"] >= t["load_rps"] and load_["p95_ms"] <= t["load_p95_ms"]
+          and load_["server_errors"] == 0 and load_["failures"] == 0)  # fmt: skip
+    lines += [
+        "",
+        "## 4. Under load",
+        "",
+        f"gunicorn, {load_['workers']} sync workers, on the benchmark's database; locust with "
+        f"{load_['users']} users on loopback for {load_['seconds']} s (on the same 2 cores):",
+        "staff reading filtered lists, searching by name and opening the dashboard; team leads",
+        "opening their batch and saving placements. Target: ≥ "
+        f"{t['load_rps']} requests/s, p95 ≤ {t['load_p95_ms']} ms, no errors.",
+        "",
+        "| requests | requests/s | p50 ms | p95 ms | failures | server errors | saves | "
+        "refused by the guard | data consistent | target |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        f"| {load_['requests']:,} | {load_['requests_per_second']} | {load_['p50_ms']:g} | "
+        f"{load_['p95_ms']:g} | {load_['failures']} | {load_['server_errors']} | "
+        f"{load_['saves']} | {load_['saves_refused_by_guard']} | "
+        f"{'yes' if load_['consistent'] else 'NO'} | {mark(ok)} |",
+    ]
+    notes = ROOT / "docs" / "benchmarks-notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    result = run()
+    if not all(step in result for step in ("imports", "pages", "exports", "load")):
+        raise SystemExit(0)  # a first partial run: printed above, no report to update
+    result["date"] = datetime.date.today().isoformat()
+    result["machine"] = machine()
+    docs = ROOT / "docs"
+    (docs / "benchmarks.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    (docs / "benchmarks.md").write_text(report(result))
+    print(f"written: docs/benchmarks.md ({SCALE_NAME} scale)")

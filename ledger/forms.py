@@ -1,0 +1,113 @@
+"""Forms of the lead's duty and outcome pages; choices are limited to the one batch shown."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.terms import today
+from placements.models import HostUnit, Placement
+from placements.uploads import checked_upload
+
+from .models import Project, Suggestion, Topic
+
+# A browser's date picker reads and writes ISO dates, whatever the page's language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CadreChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.cadre.name
+
+
+class RecordForm(forms.Form):
+    """One entry of one duty for the cadres ticked in the list."""
+
+    duty = forms.TypedChoiceField(label=_("duty"), coerce=int)
+    date = forms.DateField(label=_("date"), widget=DATE_INPUT)
+    count = forms.IntegerField(label=_("count"), min_value=1, max_value=1000, initial=1)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    placements = CadreChoice(
+        queryset=None,
+        label=_("cadres"),
+        error_messages={"required": _("Tick the cadres in the list first.")},
+    )
+
+    def __init__(self, *args, duties: list, placements, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page has the batch's duties already: choices from that list, no second query.
+        self.duties = {duty.pk: duty for duty in duties}
+        self.fields["duty"].choices = [(duty.pk, duty.name) for duty in duties]
+        self.fields["placements"].queryset = placements
+        self.fields["date"].initial = today()
+
+    def clean_duty(self):
+        return self.duties[self.cleaned_data["duty"]]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("duty") and data.get("count"):
+            try:
+                data["duty"].check_count(data["count"])
+            except ValidationError as error:
+                self.add_error("count", error)
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("spreadsheet (XLSX, XLS or CSV)"))
+
+    def clean_file(self):
+        return checked_upload(self.cleaned_data["file"])
+
+
+class OutcomeForm(forms.ModelForm):
+    """A suggestion or project of one batch, credited to cadres of that batch."""
+
+    credited = CadreChoice(
+        queryset=None,
+        label=_("credited cadres"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.batch = batch
+        placements = Placement.objects.filter(batch=batch).select_related("cadre")
+        self.fields["credited"].queryset = placements.order_by("cadre__name_sort")
+        self.fields["host_unit"].queryset = HostUnit.objects.filter(
+            placements__batch=batch
+        ).distinct()
+        self.fields["topic"].queryset = Topic.objects.filter(batch=batch)
+
+
+class SuggestionForm(OutcomeForm):
+    # Whether a suggestion became an institutional outcome (制度成果) is the city's decision:
+    # staff set it, with its date, in the admin; a lead records the suggestion only.
+    class Meta:
+        model = Suggestion
+        fields = ["title", "submitted_on", "host_unit", "topic"]
+        widgets = {"submitted_on": DATE_INPUT}
+
+
+class ProjectForm(OutcomeForm):
+    class Meta:
+        model = Project
+        fields = ["name", "counterpart", "signed_on", "investment", "host_unit", "topic"]
+        widgets = {"signed_on": DATE_INPUT}
+
+
+class ClaimForm(forms.Form):
+    """Cadres of the batch take an open (or already claimed) topic, alone or as a team."""
+
+    topic = forms.ModelChoiceField(queryset=None, label=_("research topic"))
+    placements = CadreChoice(
+        queryset=None, label=_("claimed by"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, batch, **kwargs):
+        super().__init__(*args, **kwargs)
+        claimable = [Topic.State.OPEN, Topic.State.CLAIMED]
+        self.fields["topic"].queryset = Topic.objects.filter(batch=batch, state__in=claimable)
+        placements = Placement.objects.filter(batch=batch).select_related("cadre", "batch")
+        self.fields["placements"].queryset = placements.order_by("cadre__name_sort")

@@ -1,0 +1,313 @@
+"""Roll-ups of duties and outcomes for the lead's page, the dashboard and the lists.
+
+A fixed number of queries whatever the size: the duties of the batches in one query, their
+progress grouped by cadre and duty (and by date for the duties done once a period) in another,
+and the outcome figures of every programme in one query of subqueries. What is due comes from
+Duty (never stored), in each cadre's own term (Placement.term); counting who is behind happens
+here, in Python, over those grouped rows. Withdrawn cadres owe nothing and are left out.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from cohorts.models import Batch, Programme
+from cohorts.terms import Term, today
+from placements.models import Placement, PlacementStatus
+
+from .models import PER_PERIOD, Duty, ProgressEntry, Project, Standing, Suggestion
+
+
+def url(view: str, **params) -> str:
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{reverse(view)}?{urlencode(params)}" if params else reverse(view)
+
+
+@dataclass
+class Progress:
+    """One cadre's progress on one duty."""
+
+    done: int
+    total: int
+    standing: str
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def standing_label(self) -> str:
+        return Standing(self.standing).label
+
+
+@dataclass
+class DutyRollup:
+    """A batch's standing on one duty: how many cadres are done, on track, behind, overdue.
+    Withdrawn cadres are left out: they owe nothing more."""
+
+    batch: Batch
+    duty: Duty
+    cadres: int = 0
+    total: int = 0  # all cadres' targets by their term's end together
+    done: int = 0  # all cadres' progress together, each capped at their target
+    standings: dict = field(default_factory=lambda: dict.fromkeys(Standing.values, 0))
+
+    @property
+    def lagging(self) -> int:
+        return self.standings[Standing.BEHIND] + self.standings[Standing.OVERDUE]
+
+    @property
+    def keeping_up(self) -> int:
+        return self.cadres - self.lagging
+
+    @property
+    def percent(self) -> int:
+        """The share of the batch's whole target already done (each cadre capped at theirs)."""
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def behind_url(self) -> str:
+        return url("ledger-behind", batch=self.batch.code, duty=self.duty.name)
+
+
+def duties_of(batches) -> dict[int, list[Duty]]:
+    """{batch id: its duties} for many batches in one query (own list, else the programme's)."""
+    batches = list(batches)
+    duties = Duty.objects.filter(
+        Q(batch__in=batches) | Q(batch=None, programme__in={b.programme_id for b in batches})
+    ).order_by("order", "id")
+    own, shared = defaultdict(list), defaultdict(list)
+    for duty in duties:
+        (own[duty.batch_id] if duty.batch_id else shared[duty.programme_id]).append(duty)
+    return {b.pk: own.get(b.pk) or shared.get(b.programme_id, []) for b in batches}
+
+
+def _day(prefix: str = ""):
+    """The entry's date for a duty done per period (its periods are counted), else None (its
+    counts are summed): grouping by it keeps one row per cadre and counted duty."""
+    return Case(
+        When(**{f"{prefix}duty__cadence__in": PER_PERIOD}, then=F(f"{prefix}date")),
+        default=Value(None),
+        output_field=DateField(),
+    )
+
+
+def amounts(entries) -> dict[tuple[int, int], list]:
+    """{(placement id, duty id): [(date or None, count), …]} in one GROUP BY query, for
+    Duty.measure: by date for the duties done per period, in one sum for the others."""
+    rows = entries.order_by().values("placement", "duty", day=_day()).annotate(n=Sum("count"))
+    result = defaultdict(list)
+    for r in rows:
+        result[r["placement"], r["duty"]].append((r["day"], r["n"]))
+    return result
+
+
+def progress_of(duty: Duty, term: Term, amounts_: list, on: date, withdrawn=False) -> Progress:
+    """One cadre's Progress on `duty` in their own term (no query)."""
+    done = duty.measure(term, amounts_)
+    total = duty.total(term)
+    return Progress(done, total, Standing.WITHDRAWN if withdrawn else duty.standing(term, done, on))
+
+
+def cadre_progress(batch, duty, placements, done: dict, on: date) -> dict[int, Progress]:
+    """{placement id: Progress} for one duty, each in the cadre's own term (no query: `done`
+    is from amounts(); the placements need only their dates and status)."""
+    return {
+        p.pk: progress_of(
+            duty,
+            p.term_within(batch.term),
+            done.get((p.pk, duty.pk), []),
+            on,
+            withdrawn=p.status == PlacementStatus.WITHDRAWN,
+        )
+        for p in placements
+    }
+
+
+def rollups(batch, duties, terms: dict[int, Term], done: dict, on: date) -> list[DutyRollup]:
+    """One DutyRollup per duty of `batch` (no query). `terms` maps the batch's cadres who are
+    not withdrawn to their terms; `done` is from amounts()."""
+    result = []
+    for duty in duties:
+        rollup = DutyRollup(batch, duty, cadres=len(terms))
+        for pk, term in terms.items():
+            progress = progress_of(duty, term, done.get((pk, duty.pk), []), on)
+            rollup.total += progress.total
+            rollup.done += min(progress.done, progress.total)
+            rollup.standings[progress.standing] += 1
+        result.append(rollup)
+    return result
+
+
+def counting(placements) -> list:
+    """The placements that count in a roll-up: all but the withdrawn."""
+    return [p for p in placements if p.status != PlacementStatus.WITHDRAWN]
+
+
+def batch_duties(batch: Batch, placements, on: date | None = None):
+    """The batch's duties and their roll-ups, and the amounts behind them (two queries).
+    `placements` are the batch's, loaded (their dates and status are used)."""
+    on = on or today()
+    duties = list(Duty.objects.for_batch(batch).order_by("order", "id"))
+    done = amounts(ProgressEntry.objects.filter(placement__batch=batch, duty__in=duties))
+    terms = {p.pk: p.term_within(batch.term) for p in counting(placements)}
+    return duties, done, rollups(batch, duties, terms, done, on)
+
+
+def current_batches_duties(batches, on: date | None = None) -> list[tuple[Batch, list]]:
+    """For the dashboard: each batch in its term with its duty roll-ups (two queries: the
+    duties; the cadres who are not withdrawn with their dates and their progress, in one
+    GROUP BY from the placements' side, so a cadre who recorded nothing is there too)."""
+    on = on or today()
+    batches = list(batches)
+    if not batches:
+        return []
+    duties = duties_of(batches)
+    rows = (
+        Placement.objects.filter(batch__in=batches)
+        .exclude(status=PlacementStatus.WITHDRAWN)
+        .order_by()
+        .values(
+            "pk",
+            "batch",
+            "start_date",
+            "end_date",
+            duty=F("progress_entries__duty"),
+            day=_day("progress_entries__"),
+        )
+        .annotate(n=Sum("progress_entries__count"))
+    )
+    by_pk = {b.pk: b for b in batches}
+    done, terms = defaultdict(list), defaultdict(dict)
+    for r in rows:
+        batch_term = by_pk[r["batch"]].term
+        terms[r["batch"]][r["pk"]] = Term(
+            r["start_date"] or batch_term.start, r["end_date"] or batch_term.end
+        )
+        if r["duty"] is not None:
+            done[r["pk"], r["duty"]].append((r["day"], r["n"]))
+    return [
+        (batch, rollups(batch, duties[batch.pk], terms[batch.pk], done, on)) for batch in batches
+    ]
+
+
+def behind(batch: Batch, duty: Duty, on: date | None = None) -> list:
+    """The batch's cadres (not withdrawn) behind the pace of `duty` by yesterday's end, each
+    with .done and .expected in their own term (two queries, whatever the size)."""
+    on = on or today()
+    yesterday = on - timedelta(days=1)
+    placements = (
+        Placement.objects.filter(batch=batch)
+        .exclude(status=PlacementStatus.WITHDRAWN)
+        .select_related("cadre", "host_unit")
+        .order_by("group", "cadre__name_sort", "id")
+    )
+    done = amounts(ProgressEntry.objects.filter(placement__batch=batch, duty=duty))
+    result = []
+    for p in placements:
+        p.batch = batch
+        term = p.term_within(batch.term)
+        p.done = duty.measure(term, done.get((p.pk, duty.pk), []))
+        p.expected = duty.expected_by(term, yesterday)
+        if p.done < p.expected:
+            result.append(p)
+    return result
+
+
+# Outcomes
+
+
+@dataclass
+class OutcomeFigures:
+    code: str
+    name: str
+    suggestions: int
+    institutional: int
+    projects: int
+    investment: Decimal
+
+    @property
+    def suggestions_url(self) -> str:
+        return url("ledger-suggestions", programme=self.code)
+
+    @property
+    def institutional_url(self) -> str:
+        return url("ledger-suggestions", programme=self.code, institutional="1")
+
+    @property
+    def projects_url(self) -> str:
+        return url("ledger-projects", programme=self.code)
+
+
+def outcome_figures(user) -> list[OutcomeFigures]:
+    """Suggestions, institutional outcomes, projects and investment per programme, and in
+    total (last, with an empty code) — one query, over what `user` may see."""
+    suggestions = Suggestion.objects.visible_to(user)
+    projects = Project.objects.visible_to(user)
+    investment = Subquery(
+        projects.filter(batch__programme=OuterRef("pk"))
+        .order_by()
+        .values("batch__programme")
+        .annotate(total=Sum("investment"))
+        .values("total")
+    )
+    # Programmes in the order they began (Shenzhen 2019, then Shanghai 2020), as the dashboard.
+    programmes = Programme.objects.filter(batches__in=Batch.objects.visible_to(user))
+    rows = programmes.annotate(
+        began=Min("batches__start_date"),
+        n_suggestions=_scoped_count(suggestions),
+        n_institutional=_scoped_count(suggestions.filter(institutional=True)),
+        n_projects=_scoped_count(projects),
+        total_investment=investment,
+    ).order_by("began", "code")
+    figures = [
+        OutcomeFigures(
+            p.code,
+            p.name,
+            p.n_suggestions,
+            p.n_institutional,
+            p.n_projects,
+            Decimal(p.total_investment or 0).quantize(Decimal("0.01")),
+        )
+        for p in rows
+    ]
+    if len(figures) > 1:
+        figures.append(
+            OutcomeFigures(
+                "",
+                "",
+                sum(f.suggestions for f in figures),
+                sum(f.institutional for f in figures),
+                sum(f.projects for f in figures),
+                sum((f.investment for f in figures), Decimal("0.00")),
+            )
+        )
+    return figures
+
+
+def _scoped_count(queryset):
+    rows = queryset.filter(batch__programme=OuterRef("pk")).order_by()
+    return Coalesce(
+        Subquery(rows.values("batch__programme").annotate(n=Count("id")).values("n")),
+        Value(0),
+        output_field=IntegerField(),
+    )

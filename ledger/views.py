@@ -1,0 +1,300 @@
+"""Pages of duties and outcomes: the lead's duty and outcome pages of a batch, the list of
+cadres behind on a duty (with its export), and the lists of suggestions and projects.
+
+Scope is `visible_to` everywhere: a lead reaches their own batches (404 for another), staff all.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cohorts.models import Batch, Programme
+from cohorts.terms import today
+from placements.models import Placement
+from security.services import export_record
+
+from . import exporting, importing, services, statistics
+from .forms import ClaimForm, ProjectForm, RecordForm, SuggestionForm, UploadForm
+from .models import Duty, Project, Suggestion, Topic
+
+PAGE_SIZE = 50
+
+
+def needs(permission):
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+def _batch(request, pk) -> Batch:
+    return get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
+
+
+@needs("ledger.view_duty")
+def lead_duties(request, pk, record_form=None, upload_form=None, import_result=None):
+    """The batch's duties: a roll-up per duty, then every cadre's progress on the chosen one."""
+    batch = _batch(request, pk)
+    on = today()
+    placements = list(
+        Placement.objects.filter(batch=batch)
+        .select_related("cadre")
+        .order_by("group", "cadre__name_sort", "id")
+    )
+    duties, done, rollups = statistics.batch_duties(batch, placements, on)
+    chosen = next((d for d in duties if str(d.pk) == request.GET.get("duty")), None)
+    chosen = chosen or (duties[0] if duties else None)
+    progress = statistics.cadre_progress(batch, chosen, placements, done, on) if chosen else {}
+    rows = [(p, progress.get(p.pk)) for p in placements]
+    can_record = request.user.has_perm("ledger.add_progressentry")
+    in_batch = Placement.objects.filter(batch=batch)  # for the form; never evaluated on a GET
+    return render(
+        request,
+        "ledger/lead_duties.html",
+        {
+            "batch": batch,
+            "rollups": rollups,
+            "chosen": chosen,
+            "rows": rows,
+            "can_record": can_record,
+            "record_form": record_form
+            or RecordForm(
+                duties=duties, placements=in_batch, initial={"duty": chosen and chosen.pk}
+            ),
+            "upload_form": upload_form or UploadForm(),
+            "import_result": import_result,
+            # After a refused record, the cadres stay ticked.
+            "ticked": set(request.POST.getlist("placements")) if record_form else set(),
+        },
+        status=400 if (record_form or upload_form or import_result) else 200,
+    )
+
+
+@needs("ledger.add_progressentry")
+def lead_duties_record(request, pk):
+    batch = _batch(request, pk)
+    if request.method != "POST":
+        return redirect("ledger-lead-duties", pk=batch.pk)
+    form = RecordForm(
+        request.POST,
+        duties=list(Duty.objects.for_batch(batch)),
+        placements=Placement.objects.filter(batch=batch).select_related("cadre", "batch"),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            entries = services.progress_record(
+                placements=data["placements"],
+                duty=data["duty"],
+                on=data["date"],
+                count=data["count"],
+                note=data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded %(duty)s for %(count)d cadres.")
+                % {"duty": data["duty"], "count": len(entries)},
+            )
+            return redirect(
+                reverse("ledger-lead-duties", args=[batch.pk]) + f"?duty={data['duty'].pk}"
+            )
+    return lead_duties(request, batch.pk, record_form=form)
+
+
+@needs("ledger.add_progressentry")
+def lead_duties_import(request, pk):
+    """The whole spreadsheet or nothing; on an error, the page lists each beside its row."""
+    batch = _batch(request, pk)
+    if request.method != "POST":
+        return redirect("ledger-lead-duties", pk=batch.pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return lead_duties(request, batch.pk, upload_form=form)
+    upload = form.cleaned_data["file"]
+    result = importing.import_progress(
+        upload.read(),
+        upload.name,
+        batch=batch,
+        user=request.user,
+        max_rows=settings.ROSTER_UPLOAD_MAX_ROWS,
+    )
+    if not result.ok:
+        return lead_duties(request, batch.pk, import_result=result)
+    messages.success(request, _("%(count)d progress entries imported.") % {"count": result.written})
+    return redirect("ledger-lead-duties", pk=batch.pk)
+
+
+def _behind(request):
+    """The batch and duty named in the query, and the cadres behind on it (withdrawn cadres
+    left out), each with .done and .expected in their own term."""
+    batch = Batch.objects.visible_to(request.user).by_code(request.GET.get("batch", "")).first()
+    if batch is None:
+        raise Http404(_("No such batch."))
+    # By name, unique in a batch's list: a link that reads well and survives a copied list.
+    duty = Duty.objects.for_batch(batch).filter(name=request.GET.get("duty", "")).first()
+    if duty is None:
+        raise Http404(_("No such duty."))
+    return batch, duty, statistics.behind(batch, duty, today())
+
+
+@needs("ledger.view_progressentry")
+def behind(request):
+    batch, duty, placements = _behind(request)
+    page = Paginator(placements, PAGE_SIZE).get_page(request.GET.get("page"))
+    yesterday = today() - timedelta(days=1)
+    return render(
+        request,
+        "ledger/behind.html",
+        {
+            "batch": batch,
+            "duty": duty,
+            # The batch's own figures; a cadre with other dates has theirs in their row.
+            "expected": duty.expected_by(batch.term, yesterday),
+            "total": duty.total(batch.term),
+            "page": page,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@needs("ledger.view_progressentry")
+def behind_export(request):
+    batch, duty, placements = _behind(request)
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in exporting.FORMATS:
+        raise Http404(_("Unknown format."))
+    # Names, groups and host units of cadres: the access log says who took them.
+    export_record(
+        Placement.objects.filter(pk__in=[p.pk for p in placements]),
+        user=request.user,
+        where=f"{request.path} {batch.code} {duty.name}",
+    )
+    return exporting.behind_response(placements, batch=batch, duty=duty, fmt=fmt)
+
+
+# Outcomes
+
+
+def _outcome_filters(request, queryset):
+    """programme=SZ, batch=SZ-3 (and for suggestions institutional=1) from the query string."""
+    programme = request.GET.get("programme", "")
+    if programme:
+        queryset = queryset.filter(batch__programme__code=programme)
+    batch = request.GET.get("batch", "")
+    if batch:
+        queryset = queryset.filter(batch__in=Batch.objects.by_code(batch))
+    return queryset
+
+
+def _outcome_list(request, queryset, template, extra):
+    queryset = _outcome_filters(request, queryset.visible_to(request.user))
+    queryset = queryset.select_related("batch__programme", "host_unit", "topic").prefetch_related(
+        Prefetch("credited", queryset=Placement.objects.select_related("cadre"))
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "programmes": Programme.objects.filter(
+                batches__in=Batch.objects.visible_to(request.user)
+            ).distinct(),
+            "batches": Batch.objects.visible_to(request.user),
+            "params": request.GET,
+            **extra(queryset),
+        },
+    )
+
+
+@needs("ledger.view_suggestion")
+def suggestions(request):
+    queryset = Suggestion.objects.all()
+    if request.GET.get("institutional") == "1":
+        queryset = queryset.filter(institutional=True)
+    return _outcome_list(
+        request,
+        queryset,
+        "ledger/suggestions.html",
+        lambda rows: rows.aggregate(
+            count=Count("id"), adopted=Count("id", filter=Q(institutional=True))
+        ),
+    )
+
+
+@needs("ledger.view_project")
+def projects(request):
+    return _outcome_list(
+        request,
+        Project.objects.all(),
+        "ledger/projects.html",
+        lambda rows: rows.aggregate(count=Count("id"), investment=Sum("investment")),
+    )
+
+
+# What a lead (or staff) records on a batch's outcomes page: the form, its title, the permission.
+OUTCOME_FORMS = {
+    "suggestion": (SuggestionForm, gettext_lazy("Record a suggestion"), "ledger.add_suggestion"),
+    "project": (ProjectForm, gettext_lazy("Record a signed project"), "ledger.add_project"),
+    "claim": (ClaimForm, gettext_lazy("Claim a topic"), "ledger.change_topic"),
+}
+
+
+@needs("ledger.view_suggestion")
+def lead_outcomes(request, pk):
+    """The batch's topics, suggestions and projects; a lead records new ones here."""
+    batch = _batch(request, pk)
+    allowed = {k: v for k, v in OUTCOME_FORMS.items() if request.user.has_perm(v[2])}
+    forms = {
+        kind: form_class(batch=batch, prefix=kind) for kind, (form_class, *_r) in allowed.items()
+    }
+    kind = request.POST.get("kind")
+    if request.method == "POST" and kind in OUTCOME_FORMS:
+        if kind not in allowed:
+            raise PermissionDenied
+        form = forms[kind] = OUTCOME_FORMS[kind][0](request.POST, batch=batch, prefix=kind)
+        if form.is_valid():
+            try:
+                saved = _save_outcome(kind, form, request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved %(title)s.") % {"title": saved})
+                return redirect("ledger-lead-outcomes", pk=batch.pk)
+    credited = Prefetch("credited", queryset=Placement.objects.select_related("cadre"))
+    claimants = Prefetch("claimants", queryset=Placement.objects.select_related("cadre"))
+    return render(
+        request,
+        "ledger/lead_outcomes.html",
+        {
+            "batch": batch,
+            "topics": Topic.objects.filter(batch=batch).prefetch_related(claimants),
+            "suggestions": Suggestion.objects.filter(batch=batch).prefetch_related(credited),
+            "projects": Project.objects.filter(batch=batch).prefetch_related(credited),
+            "forms": [(kind, form, OUTCOME_FORMS[kind][1]) for kind, form in forms.items()],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _save_outcome(kind, form, user):
+    if kind == "claim":
+        data = form.cleaned_data
+        return services.topic_claim(topic=data["topic"], placements=data["placements"], by=user)
+    return services.outcome_record(
+        outcome=form.save(commit=False), credited=form.cleaned_data["credited"], by=user
+    )
