@@ -1,9 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q
+from django.db.models.functions import TruncMonth
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.urls import reverse
@@ -14,12 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.queries import SubqueryCount
+from placements import cells
 from placements.admin_roster import export_batches
 from placements.lead_forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.search import cadres_matching, words
 from security.services import full_id_record
 
+from . import privacy
 from .admin_filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
 from .models import Batch, Cadre, Programme
 from .roles import LEAD_GROUP
@@ -285,8 +290,11 @@ class PlacementInline(ScopedChoicesMixin, admin.StackedInline):
     ]
 
 
-def masked(field):
-    return "masked_id_number" if field == "id_number" else field
+def swapped(field, swap: dict):
+    """A fieldset's entry (a name or a row of names) with some names swapped for others."""
+    if isinstance(field, list | tuple):
+        return type(field)(swap.get(name, name) for name in field)
+    return swap.get(field, field)
 
 
 class CadreForm(forms.ModelForm):
@@ -308,6 +316,54 @@ class CadreForm(forms.ModelForm):
             "education",
             "notes",
         ]
+
+
+class BirthMonthField(forms.CharField):
+    """出生年月 for a user who may not see the day (cohorts/privacy.py): shows 1985.10 and takes
+    1985.10, 1985年10月 or a full date, as the roster import does; gives (date, precision)."""
+
+    def prepare_value(self, value):
+        return privacy.birth_month(value) if isinstance(value, date) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return cells.birth_month(text)
+        except cells.CellError as error:
+            raise ValidationError(str(error), code="birth_month") from None
+
+    def has_changed(self, initial, data):
+        try:
+            given = self.to_python(data)
+        except ValidationError:
+            return True
+        if given is None or initial is None:
+            return given is not initial
+        born, precision = given
+        if precision == cells.MONTH:
+            return (born.year, born.month) != (initial.year, initial.month)
+        return born != initial
+
+
+class CadreMonthForm(CadreForm):
+    """The cadre form of a user who may not see the day of birth: the month is edited, and the
+    stored day stays while the month does (a month alone stands for its first day, as in the
+    import); with an ID number, the date of birth follows the number anyway."""
+
+    birth_date = BirthMonthField(
+        label=_("year and month of birth"), required=False, help_text=_("For example 1985.10.")
+    )
+
+    def clean_birth_date(self):
+        given = self.cleaned_data.get("birth_date")
+        if given is None:
+            return None
+        born, precision = given
+        stored = self.instance.birth_date
+        same_month = stored and (stored.year, stored.month) == (born.year, born.month)
+        return stored if precision == cells.MONTH and same_month else born
 
 
 @admin.register(Cadre)
@@ -354,28 +410,49 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         # The page shows the ID number in full to those allowed: the access log says so.
         shown = getattr(response, "context_data", {}).get("original")
-        if shown is not None and request.user.has_perm("cohorts.view_full_id_number"):
+        if shown is not None and privacy.shows_full_id(request.user):
             full_id_record(request, [shown.pk])
         return response
 
+    def get_list_display(self, request):
+        if privacy.shows_full_id(request.user):
+            return self.list_display
+        # The month of birth, and sorts by it, for those who may not see the day.
+        swap = {"birth_date": "birth_month", "generation": "generation_by_month"}
+        return [swapped(f, swap) for f in self.list_display]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not privacy.shows_full_id(request.user):
+            kwargs["form"] = CadreMonthForm
+        return super().get_form(request, obj, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if request.user.has_perm("cohorts.view_full_id_number"):
+        if privacy.shows_full_id(request.user):
             return fieldsets
-        # ID numbers in full only to those who need them; others read the masked number.
+        # ID numbers in full only to those who need them; others read the masked number, and
+        # the date of birth by month (CadreMonthForm's field where they may change it).
+        swap = {"id_number": "masked_id_number"}
+        may_edit = (
+            self.has_add_permission(request)
+            if obj is None
+            else self.has_change_permission(request, obj)
+        )
+        if not may_edit:
+            swap["birth_date"] = "birth_month"
         return [
-            (name, {**options, "fields": [masked(f) for f in options["fields"]]})
+            (name, {**options, "fields": [swapped(f, swap) for f in options["fields"]]})
             for name, options in fieldsets
         ]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        if request.user.has_perm("cohorts.view_full_id_number"):
+        if privacy.shows_full_id(request.user):
             return readonly
-        return [*readonly, "masked_id_number"]
+        return [*readonly, "masked_id_number", "birth_month"]
 
     def get_search_fields(self, request):
-        if request.user.has_perm("cohorts.view_full_id_number"):
+        if privacy.shows_full_id(request.user):
             return self.search_fields
         return [f for f in self.search_fields if f != "id_number"]
 
@@ -390,16 +467,23 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
         return queryset, False
 
     def lookup_allowed(self, lookup, value, request):
-        # ?id_number__startswith=… would reveal a masked number digit by digit.
-        if lookup.startswith("id_number") and not request.user.has_perm(
-            "cohorts.view_full_id_number"
-        ):
+        # ?id_number__startswith=… would reveal a masked number digit by digit, and
+        # ?birth_date__day=… the day of birth.
+        if lookup.startswith(privacy.HIDDEN_FIELDS) and not privacy.shows_full_id(request.user):
             return False
         return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("generation"), ordering="birth_date")
     def generation(self, obj):
         return obj.generation
+
+    @admin.display(description=_("generation"), ordering=TruncMonth("birth_date"))
+    def generation_by_month(self, obj):
+        return obj.generation
+
+    @admin.display(description=_("year and month of birth"), ordering=TruncMonth("birth_date"))
+    def birth_month(self, obj):
+        return privacy.birth_month_words(obj.birth_date) or "-"
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):

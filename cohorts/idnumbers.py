@@ -86,7 +86,19 @@ def is_valid(number: str) -> bool:
 
 
 def mask(number: str | None) -> str:
-    """370212********3792: region and last four only, for lists and exports."""
+    """370212***********2: the region and the check character only, for everyone without
+    可查看完整身份证号 (cohorts/privacy.py says why). The birth date and the sequence digits stay
+    hidden; the length stays 18, so a masked number reads as an ID number."""
     if not number:
         return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[:6] + "*" * (len(number) - 7) + number[-1]
+
+
+def fits_mask(number: str | None, masked: str) -> bool:
+    """Whether `masked` (this mask, or the 370212********3792 of files exported before) could
+    stand for `number`: as long, and equal wherever it shows a character."""
+    return (
+        bool(number)
+        and len(number) == len(masked)
+        and all(m in ("*", n) for m, n in zip(masked, number, strict=True))
+    )

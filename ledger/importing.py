@@ -2,11 +2,12 @@
 
 The file is read by the roster's reader (CSV in any Chinese encoding, XLSX, XLS), its header
 found and its cells parsed the same way, and each error reported beside its spreadsheet row, in
-the user's language. A cadre is found in the batch by ID number, else by name (two of the same
-name are an error, never a guess); a duty by its name in the batch's list. A fixed number of
-queries: the batches (only when the file names them), the placements of the batches named,
-their duties, what is stored on the file's days for the duties done once a period, then one
-bulk insert.
+the user's language. A cadre is found in the batch by ID number (by its masked form alone for
+a user who may not see ID numbers in full, so that an upload is no way to test a guessed
+number), else by name (two of the same name are an error, never a guess); a duty by its name in
+the batch's list. A fixed number of queries: the batches (only when the file names them), the
+placements of the batches named, their duties, what is stored on the file's days for the duties
+done once a period, then one bulk insert.
 """
 
 import re
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cohorts import idnumbers, privacy
 from cohorts.models import Batch
 from cohorts.terms import today
 from cohorts.text import normalise_name, squeeze
@@ -220,11 +222,17 @@ def _match(result: ProgressImport, batch: Batch | None, user):
     targets = [_row_batch(row, batch, names) for row in result.rows]
     batches = {b.pk: b for b in targets if b is not None}
     placements = Placement.objects.filter(batch__in=list(batches)).select_related("cadre")
+    # A user who may not see ID numbers in full is matched on the masked number alone: were a
+    # full number checked, each row refused or accepted would tell whether a guess is right.
+    key = (lambda number: number) if privacy.shows_full_id(user) else idnumbers.mask
+    for row in result.rows:
+        if "id_number" in row.values:
+            row.values["id_number"] = key(row.values["id_number"])
     by_id, by_name = {}, {}
     for p in placements:
         p.batch = batches[p.batch_id]
         if p.cadre.id_number:
-            by_id[p.batch_id, p.cadre.id_number] = p
+            by_id.setdefault((p.batch_id, key(p.cadre.id_number)), []).append(p)
         by_name.setdefault((p.batch_id, p.cadre.name), []).append(p)
     duties = {
         (batch_id, duty.name): duty
@@ -343,18 +351,32 @@ def _row_batch(row: EntryRow, given: Batch | None, names: BatchNames | None) -> 
 
 def _placement(row: EntryRow, batch: Batch, by_id, by_name) -> Placement | None:
     if "id_number" in row.values:
-        found = by_id.get((batch.pk, row.values["id_number"]))
-        if found is None:
+        found = by_id.get((batch.pk, row.values["id_number"]), [])
+        name = row.values.get("name")
+        if len(found) > 1:  # masked numbers alike: the name tells which
+            found = [p for p in found if p.cadre.name == name] or found
+        if not found:
             row.error(
                 "id_number", _("No cadre of %(batch)s has this ID number.") % {"batch": batch}
             )
-        elif row.values.get("name") and found.cadre.name != row.values["name"]:
+            return None
+        if len(found) > 1 and name in {p.cadre.name for p in found}:
+            row.error(
+                "name",
+                _(
+                    "%(batch)s has %(count)d cadres called %(name)s whose masked ID numbers are "
+                    "alike: record their progress on the duty page."
+                )
+                % {"batch": batch, "count": len(found), "name": name},
+            )
+            return None
+        if name and name not in {p.cadre.name for p in found}:
             row.error(
                 "name",
                 _("The ID number is %(name)s's, not %(given)s's.")
-                % {"name": found.cadre.name, "given": row.values["name"]},
+                % {"name": "、".join(p.cadre.name for p in found), "given": name},
             )
-        return found
+        return found[0]
     name = row.values.get("name")
     if not name:
         row.error("name", _("The name is missing."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.pagination import LargeTableAdmin
+from cohorts import privacy
 from cohorts.admin import ScopedAdminMixin, term_summary
 from cohorts.admin_filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
 
@@ -126,7 +127,7 @@ class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
     ]
 
     def get_search_fields(self, request):
-        if request.user.has_perm("cohorts.view_full_id_number"):
+        if privacy.shows_full_id(request.user):
             return self.search_fields
         return [f for f in self.search_fields if f != "cadre__id_number"]
 

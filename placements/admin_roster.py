@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadreprog.pagination import LargeTableAdmin
-from cohorts import idnumbers
+from cohorts import privacy
 from cohorts.models import Batch
 from security.models import AccessRecord
 from security.services import access_record, full_id_record
@@ -138,24 +138,33 @@ def _preview_context(request, result, token) -> dict:
 
 
 def _show_id_numbers(request, rows):
-    """An updated row shows the stored ID number beside the file's: masked, unless the user
-    may see ID numbers in full, and then the access is logged."""
-    changed = [row for row in rows if row.action == "updated" and "id_number" in row.recorded]
+    """An updated row shows the stored ID number and date of birth beside the file's: the
+    number masked and the date by month, unless the user may see them in full, and then the
+    access is logged."""
+    hidden = privacy.HIDDEN_FIELDS
+    changed = [r for r in rows if r.action == "updated" and set(hidden) & set(r.recorded)]
     if not changed:
         return
-    label = importing.field_label("id_number")
-    if request.user.has_perm("cohorts.view_full_id_number"):
-        full_id_record(request, [row.cadre.pk for row in changed if row.cadre and row.cadre.pk])
+    if privacy.shows_full_id(request.user):
+        shown = [
+            r.cadre.pk for r in changed if "id_number" in r.recorded and r.cadre and r.cadre.pk
+        ]
+        if shown:
+            full_id_record(request, shown)
         return
     for row in changed:
-        before, after = row.changes.get(label, ("", ""))
-        row.changes[label] = (idnumbers.mask(before), idnumbers.mask(after))
+        for field in hidden:
+            label = importing.field_label(field)
+            if label in row.changes:
+                before, after = row.changes[label]
+                row.changes[label] = (privacy.hidden(field, before), privacy.hidden(field, after))
 
 
 def _change_text(field, before, after, full: bool) -> str:
-    """One field's change in the import history; an ID number masked unless `full`."""
-    if field == "id_number" and not full:
-        before, after = idnumbers.mask(before), idnumbers.mask(after)
+    """One field's change in the import history; an ID number masked and a date of birth by
+    month unless `full`."""
+    if field in privacy.HIDDEN_FIELDS and not full:
+        before, after = privacy.hidden(field, before), privacy.hidden(field, after)
     return f"{importing.field_label(field)}：{before or '∅'} → {after or '∅'}"
 
 
@@ -336,7 +345,7 @@ class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
             return "-"
         # ID numbers before → after in full only to those who may see them, and logged then.
         request = getattr(obj, "viewing_request", None)
-        full = request is not None and request.user.has_perm("cohorts.view_full_id_number")
+        full = request is not None and privacy.shows_full_id(request.user)
         shown = [c.placement.cadre_id for c in changes if c.placement and "id_number" in c.fields]
         if full and shown:
             full_id_record(request, shown)

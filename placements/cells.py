@@ -17,7 +17,8 @@ from .exporting import unescape_formula
 from .reading import Month
 
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)
-_MASKED_ID = re.compile(r"[0-9]{6}\*+[0-9]{3}[0-9X]")
+# Masked as exported now (370212***********2) or before (370212********3792).
+_MASKED_ID = re.compile(r"[0-9]{6}\*+[0-9]{0,3}[0-9X]")
 _MONTH = re.compile(r"([0-9]{4})\s*[./\-年]\s*([0-9]{1,2})\s*月?")
 _DAY = re.compile(r"([0-9]{4})\s*[./\-年]\s*([0-9]{1,2})\s*[./\-月]\s*([0-9]{1,2})\s*日?")
 # Excel counts days from 1899-12-30 (its 1900 leap-year bug included); serials from 1954 to 2119.
@@ -98,7 +99,7 @@ def is_masked_id_number(value: str) -> bool:
 
 
 def id_number(value) -> str:
-    """A valid, normalised ID number, or a masked one (370212********3792) to be matched."""
+    """A valid, normalised ID number, or a masked one (370212***********2) to be matched."""
     if isinstance(value, int | float):
         raise CellError(
             _(

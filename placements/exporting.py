@@ -3,7 +3,8 @@
 CSV is UTF-8 with a BOM (Excel opens it as UTF-8); ID numbers and phones are text in both
 formats. A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) keeps its text
 behind a leading apostrophe ('=1+1), which the import removes again; in XLSX every cell is also
-a string cell, never a formula.
+a string cell, never a formula. For a user without 可查看完整身份证号 the ID number is masked and
+the date of birth is its month (cohorts/privacy.py); the import takes both back.
 """
 
 import csv
@@ -20,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from cohorts import privacy
 from security.services import export_record
 
 from . import roster
@@ -46,7 +48,7 @@ def unescape_formula(text: str) -> str:
 
 def can_see_full_id_numbers(user) -> bool:
     """The command line (no user) acts with full rights; on the web it takes a permission."""
-    return user is None or user.has_perm("cohorts.view_full_id_number")
+    return privacy.shows_full_id(user)
 
 
 def roster_queryset(placements):
@@ -54,13 +56,14 @@ def roster_queryset(placements):
 
 
 def roster_row(placement: Placement, full_ids: bool) -> list:
-    """The cells of one placement, in the order of roster.COLUMNS."""
+    """The cells of one placement, in the order of roster.COLUMNS; without `full_ids`, the ID
+    number masked and the date of birth as its month (1985.10), as the import reads them."""
     cadre, term = placement.cadre, placement.term
     values = {
         "batch": placement.batch.code,
         "name": cadre.name,
         "gender": roster.gender_label(cadre.gender),
-        "birth_date": cadre.birth_date,
+        "birth_date": cadre.birth_date if full_ids else privacy.birth_month(cadre.birth_date),
         "id_number": (cadre.id_number if full_ids else cadre.masked_id_number) or "",
         "home_unit": placement.home_unit,
         "position": placement.position,
@@ -166,7 +169,8 @@ def write(placements, out, fmt: str, full_ids: bool) -> int:
 
 
 def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponseBase:
-    """An HTTP download of the roster of `placements`, ID numbers masked unless permitted."""
+    """An HTTP download of the roster of `placements`, ID numbers masked and dates of birth by
+    month unless permitted."""
     # Every export holds personal data: the access log says who took which cadres' rows.
     export_record(placements, user=user, where=f"{filename}.{fmt}")
     full_ids = can_see_full_id_numbers(user)

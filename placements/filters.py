@@ -13,13 +13,14 @@ from datetime import date
 
 from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
 
+from cohorts import privacy
 from cohorts.models import GENERATIONS, Batch, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
@@ -77,12 +78,16 @@ class SortFilter(OrderingFilter):
     """?o=name or ?o=-name: a column sort, by one or more expressions, with a stable tie-break."""
 
     def orders(self, value, prefix=""):
-        """The ORDER BY of a sort, its expressions reached through `prefix` (cadre__)."""
+        """The ORDER BY of a sort, its expressions reached through `prefix` (cadre__); a sort
+        is a field name, an expression, or a function of the prefix that makes one."""
         orders = []
         for param in value or []:
             descending = param.startswith("-")
             for expression in self.sorts.get(param.lstrip("-"), []):
-                expression = F(prefix + expression) if isinstance(expression, str) else expression
+                if isinstance(expression, str):
+                    expression = F(prefix + expression)
+                elif callable(expression):
+                    expression = expression(prefix)
                 orders.append(
                     expression.desc(nulls_last=True)
                     if descending
@@ -272,6 +277,13 @@ class CadreFilter(PlacementFilter):
     class Meta:
         model = Cadre
         fields = []
+
+    def __init__(self, data=None, queryset=None, *, request, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        if not privacy.shows_full_id(request.user):
+            # By month only: the order of the days would tell them (cohorts/privacy.py).
+            sort = self.filters["o"]
+            sort.sorts = sort.sorts | {"birth_date": [lambda to: TruncMonth(f"{to}birth_date")]}
 
     def base_queryset(self, user):
         return Cadre.objects.visible_to(user)

@@ -639,9 +639,13 @@ class _Matcher:
             for p in Placement.objects.filter(
                 cadre__name__in=chunk, batch__in={row.batch for row in masked}
             ).select_related("cadre"):
-                known[(p.batch_id, p.cadre.name, p.cadre.masked_id_number)].append(p.cadre)
+                known[(p.batch_id, p.cadre.name)].append(p.cadre)
         for row in masked:
-            found = known.get((row.batch.pk, row.name, row.values["id_number"]), [])
+            found = [
+                cadre
+                for cadre in known.get((row.batch.pk, row.name), [])
+                if idnumbers.fits_mask(cadre.id_number, row.values["id_number"])
+            ]
             if len(found) == 1:
                 row.masked_id = row.values["id_number"]
                 row.values["id_number"] = found[0].id_number

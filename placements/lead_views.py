@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cohorts import privacy
 from cohorts.models import Batch
 from security.services import full_id_record
 
@@ -127,7 +128,7 @@ def batch_status(request, pk):
 
 def shows_full_ids(request, placements) -> bool:
     """Whether the page shows these placements' ID numbers in full; if so, it is logged."""
-    if not request.user.has_perm("cohorts.view_full_id_number"):
+    if not privacy.shows_full_id(request.user):
         return False
     full_id_record(request, placements.values_list("cadre_id", flat=True))
     return True

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from cohorts import idnumbers
+from cohorts import privacy
 from cohorts.models import Cadre
 
 from . import statistics
@@ -270,8 +270,8 @@ def _label(name: str) -> str:
 def _display(name: str, value, host_units: dict) -> str:
     if value is None or value == "":
         return "—"
-    if name == "id_number":
-        return idnumbers.mask(str(value))  # history is read by leads too
+    if name in privacy.HIDDEN_FIELDS:
+        return privacy.hidden(name, value)  # history is read by leads too
     model_field = _model_field(name)
     if name == "host_unit" and isinstance(value, int):
         return host_units.get(value, str(value))

@@ -99,12 +99,25 @@ def test_first_edit_of_a_placement_never_recorded_is_an_edit_not_a_creation(sz3)
     assert [e.what for e in placement_history(placement)] == ["修改了"]
 
 
-def test_history_shows_id_numbers_masked(sz3):
+def imported_history() -> str:
     from placements.importing import import_roster
 
     from .roster_files import csv_bytes, person, table
 
-    import_roster(csv_bytes(table([person(1)])), "first.csv")
-    shown = " ".join(e.summary() for e in placement_history(Placement.objects.get()))
+    import_roster(csv_bytes(table([person(1)])), "first.csv")  # born 1980-02-07
+    return " ".join(e.summary() for e in placement_history(Placement.objects.get()))
+
+
+def test_history_shows_id_numbers_masked(sz3):
+    from cohorts import idnumbers
+
+    from .roster_files import person
+
     number = person(1)["身份证号"]
-    assert number not in shown and number[-4:] in shown
+    shown = imported_history()
+    assert number not in shown and idnumbers.mask(number) in shown
+
+
+def test_history_shows_the_month_of_birth_not_the_day(sz3):
+    shown = imported_history()  # read by team leads: the day would give the ID number away
+    assert "出生日期：— → 1980年2月、" in shown and "1980年2月7日" not in shown

@@ -75,8 +75,20 @@ def test_birth_date_and_gender_read_from_the_number():
     assert idnumbers.gender(VALID_X) == "F"
 
 
-def test_mask_keeps_region_and_last_four():
-    assert idnumbers.mask(VALID) == "370212********3798"
+def test_mask_keeps_region_and_check_character_only():
+    assert idnumbers.mask(VALID) == "370212***********8"  # birth date and sequence hidden
+
+
+def test_a_number_fits_its_mask_and_the_mask_of_files_exported_before():
+    assert idnumbers.fits_mask(VALID, "370212***********8")
+    assert idnumbers.fits_mask(VALID, "370212********3798")
+
+
+def test_a_number_does_not_fit_another_mask():
+    assert not idnumbers.fits_mask(VALID, "370212***********X")
+    assert not idnumbers.fits_mask(VALID, "370212********3788")
+    assert not idnumbers.fits_mask(VALID, "370212**********8")  # one star short
+    assert not idnumbers.fits_mask(None, "370212***********8")
 
 
 def test_mask_of_nothing_is_empty():
@@ -107,7 +119,7 @@ def test_full_width_id_number_is_stored_as_ascii():
 
 @pytest.mark.django_db
 def test_masked_id_number_on_cadre():
-    assert Cadre(name="王伟", id_number=VALID).masked_id_number == "370212********3798"
+    assert Cadre(name="王伟", id_number=VALID).masked_id_number == "370212***********8"
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from placements import exporting, roster
 from placements.importing import import_roster
 from placements.models import Placement
 
-from .factories import BatchFactory, PlacementFactory
+from .factories import BatchFactory, PlacementFactory, make_id_number
 from .roster_files import csv_bytes, person, table
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,18 @@ def test_masked_export_hides_the_middle_of_id_numbers(sz3):
     assert csv_rows(export(full_ids=False))[1][4] == "\t" + placement.cadre.masked_id_number
 
 
+def test_masked_export_writes_the_month_of_birth_not_the_day(sz3):
+    PlacementFactory(batch=sz3, cadre__id_number=make_id_number(datetime.date(1985, 10, 7)))
+    header, row = csv_rows(export(full_ids=False))
+    assert row[header.index("出生年月")] == "1985.10"
+
+
+def test_full_export_writes_the_date_of_birth(sz3):
+    PlacementFactory(batch=sz3, cadre__id_number=make_id_number(datetime.date(1985, 10, 7)))
+    header, row = csv_rows(export(full_ids=True))
+    assert row[header.index("出生年月")] == "1985-10-07"
+
+
 def test_full_id_numbers_need_the_permission(admin_user, django_user_model):
     clerk = django_user_model.objects.create_user("clerk")
     assert exporting.can_see_full_id_numbers(admin_user)
@@ -104,6 +116,25 @@ def test_masked_export_imports_again_unchanged(sz3):
     result = import_roster(export(full_ids=False), "masked.csv")
     assert result.ok, [str(p) for p in result.problems]
     assert result.count("unchanged") == 3
+
+
+def test_a_file_exported_with_the_old_mask_imports_again_unchanged(sz3):
+    import_roster(csv_bytes(table([person(n) for n in range(1, 4)])), "r.csv")
+    rows = csv_rows(export(full_ids=True))
+    for row in rows[1:]:  # 370212********3792, as exports wrote them before issue 13
+        number = row[4].strip()
+        row[4] = number[:6] + "*" * 8 + number[-4:]
+    result = import_roster(csv_bytes(rows), "old.csv")
+    assert result.ok, [str(p) for p in result.problems]
+    assert result.count("unchanged") == 3
+
+
+def test_an_old_mask_that_fits_another_number_is_refused(sz3):
+    import_roster(csv_bytes(table([person(1)])), "r.csv")
+    rows = csv_rows(export(full_ids=True))
+    number = rows[1][4].strip()
+    rows[1][4] = number[:6] + "*" * 8 + ("0000" if number[-4:] != "0000" else "1111")
+    assert not import_roster(csv_bytes(rows), "old.csv").ok
 
 
 def test_masked_id_number_of_someone_else_is_refused(sz3):
