@@ -260,3 +260,62 @@ def test_without_a_valid_snapshot_nothing_of_the_stale_form_is_kept(placement, l
     assert "请重新填写您的修改" in text
     placement.refresh_from_db()
     assert (placement.role, placement.mentor) == ("策划", "")
+
+
+# The race: the other's save lands between the form's check and the write.
+
+
+def test_lead_page_loses_the_race_and_is_refused_as_a_form(
+    placement, lead_sz3, lead_b, monkeypatch
+):
+    from placements import lead_views
+
+    url = reverse("lead-placement", args=[placement.pk])
+    b = client_of(lead_b)
+    b_form = opened(b, url)
+    real = lead_views.placement_update
+
+    def after_the_other(**kwargs):
+        save_as(Placement.objects.get(pk=placement.pk), lead_sz3, role="策划")
+        return real(**kwargs)
+
+    monkeypatch.setattr(lead_views, "placement_update", after_the_other)
+    text = b.post(url, b_form | {"mentor": "陈总"}).content.decode()
+    assert "已被他人修改" in text
+    assert form_data(text, "expected_version")["mentor"] == ["陈总"]
+    placement.refresh_from_db()
+    assert (placement.role, placement.mentor) == ("策划", "")
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the other's save must commit on its own connection; runs on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_admin_loses_the_race_and_shows_the_refused_form(sz3, staff, monkeypatch):
+    from cadreprog import versioning_admin
+
+    placement = PlacementFactory(batch=sz3, role="研究员")
+    url = reverse("admin:placements_placement_change", args=[placement.pk])
+    b = client_of(staff)
+    b_form = opened(b, url, "role")
+    real = versioning_admin.versioned_save
+
+    def other():  # committed at once, on its own connection
+        try:
+            save_as(Placement.objects.get(pk=placement.pk), None, role="策划")
+        finally:
+            connection.close()
+
+    def after_the_other(**kwargs):
+        if Placement.objects.get(pk=placement.pk).version == 1:
+            thread = threading.Thread(target=other)
+            thread.start()
+            thread.join()
+        return real(**kwargs)
+
+    monkeypatch.setattr(versioning_admin, "versioned_save", after_the_other)
+    response = b.post(url, b_form | {"mentor": "陈总"})
+    assert response.status_code == 200 and "已被修改" in response.content.decode()
+    placement.refresh_from_db()
+    assert (placement.role, placement.mentor) == ("策划", "")
