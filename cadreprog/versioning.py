@@ -225,7 +225,7 @@ def describe(conflict: ChangedMeanwhile, *, fields=None, outcome: str | None = N
             None: _("Nothing was saved: open the page again and make your change there."),
         }[outcome]
     )
-    return ("" if get_language().startswith("zh") else " ").join(sentences)
+    return ("" if (get_language() or "").startswith("zh") else " ").join(sentences)
 
 
 def _event_text(entry: HistoryEntry, editor, *, with_changes: bool) -> str:
