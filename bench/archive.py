@@ -94,17 +94,18 @@ def generate(scale: dict) -> dict:
     _copy(
         "cohorts_batch",
         ["id", "programme_id", "number", "start_date", "term_days", "planned_size", "postponed",
-         "postponement_reason", "notes"],
-        ((b, p, n, start, 100, per_batch, False, "", "") for b, p, n, start in batches),
+         "postponement_reason", "notes", "version"],
+        ((b, p, n, start, 100, per_batch, False, "", "", 1) for b, p, n, start in batches),
     )  # fmt: skip
     units = scale["host_units"]
     _copy(
         "placements_hostunit",
         ["id", "name", "name_key", "city", "kind", "industry", "address", "contact_person",
-         "contact_phone", "notes"],
+         "contact_phone", "notes", "version"],
         (
             (u, host_unit_name(u), host_unit_key(host_unit_name(u)), "深圳" if u % 2 else "上海",
-             HostUnit.Kind.values[u % len(HostUnit.Kind.values)], INDUSTRIES[u % 8], "", "", "", "")
+             HostUnit.Kind.values[u % len(HostUnit.Kind.values)], INDUSTRIES[u % 8], "", "", "", "",
+             1)
             for u in range(1, units + 1)
         ),
     )  # fmt: skip
@@ -122,7 +123,7 @@ def generate(scale: dict) -> dict:
             gender = "M" if int(number[16]) % 2 else "F"
             phone = f"139{c:08d}"
             cadres.append((c, name, pinyin_sort_key(name), gender, born, number, "", "中共党员",
-                           "", phone, ""))  # fmt: skip
+                           "", phone, "", 1))  # fmt: skip
             rank = rng.choice(ranks)
             status = PlacementStatus.COMPLETED if finished else PlacementStatus.ON_SITE
             host = rng.randrange(1, units + 1) if rng.random() < 0.9 else None
@@ -135,7 +136,7 @@ def generate(scale: dict) -> dict:
     _copy(
         "cohorts_cadre",
         ["id", "name", "name_sort", "gender", "birth_date", "id_number", "ethnicity",
-         "political_status", "education", "phone", "notes"],
+         "political_status", "education", "phone", "notes", "version"],
         cadres,
     )  # fmt: skip
     _copy(

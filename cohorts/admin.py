@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.queries import SubqueryCount
+from cadreprog.versioning import VersionedModelForm
+from cadreprog.versioning_admin import VersionedAdminMixin, VersionedInlineMixin
 from placements import cells
+from placements.admin_actions import batch_status_actions
 from placements.admin_roster import export_batches
 from placements.lead_forms import VersionedPlacementForm
 from placements.models import Placement
@@ -133,8 +136,8 @@ class ProgrammeAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(Batch)
-class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
-    actions = [export_batches]
+class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
+    actions = [export_batches, *batch_status_actions()]
     list_display = [
         "__str__",
         "batch_code",
@@ -161,6 +164,9 @@ class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    def has_change_placements_permission(self, request):
+        return request.user.has_perm("placements.change_placement")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "leads":
@@ -266,7 +272,7 @@ class PlacementInlineFormSet(BaseInlineFormSet):
         }
 
 
-class PlacementInline(ScopedChoicesMixin, admin.StackedInline):
+class PlacementInline(ScopedChoicesMixin, VersionedInlineMixin, admin.StackedInline):
     model = Placement
     form = VersionedPlacementForm
     formset = PlacementInlineFormSet
@@ -278,7 +284,6 @@ class PlacementInline(ScopedChoicesMixin, admin.StackedInline):
         return placements.select_related("batch__programme", "host_unit")
 
     fields = [
-        "expected_version",
         ("batch", "status"),
         ("home_unit", "position"),
         ("rank", "rank_tier", "category"),
@@ -297,7 +302,7 @@ def swapped(field, swap: dict):
     return swap.get(field, field)
 
 
-class CadreForm(forms.ModelForm):
+class CadreForm(VersionedModelForm):
     # Longer than the 18 stored characters: pasted numbers carry spaces the model removes.
     id_number = forms.CharField(
         label=Cadre._meta.get_field("id_number").verbose_name, max_length=30, required=False
@@ -323,6 +328,8 @@ class BirthMonthField(forms.CharField):
     1985.10, 1985年10月 or a full date, as the roster import does; gives (date, precision)."""
 
     def prepare_value(self, value):
+        if isinstance(value, tuple):  # as to_python gives it: (date, precision)
+            value = value[0]
         return privacy.birth_month(value) if isinstance(value, date) else value
 
     def to_python(self, value):
@@ -367,7 +374,7 @@ class CadreMonthForm(CadreForm):
 
 
 @admin.register(Cadre)
-class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
+class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     form = CadreForm
     list_display = [
         "name",

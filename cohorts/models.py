@@ -15,10 +15,12 @@ from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from cadreprog.queries import SubqueryCount
+from cadreprog.versioning import version_field
 
-from . import idnumbers, phones
+from . import idnumbers, phones, privacy
 from .terms import (
     DEFAULT_TERM_DAYS,
     MAX_TERM_DAYS,
@@ -155,8 +157,13 @@ class Batch(models.Model):
         verbose_name=_("team leads"),
         help_text=_("The party-branch secretary and group leaders who keep this batch current."),
     )
+    # Bumped by every change: an edit made on an older version is refused (cadreprog/versioning.py).
+    version = version_field()
 
     objects = BatchManager()
+    history = HistoricalRecords(
+        verbose_name=_("batch history"), verbose_name_plural=_("batch histories")
+    )
 
     class Meta:
         verbose_name = _("batch")
@@ -297,8 +304,15 @@ class Cadre(models.Model):
     education = models.CharField(_("education"), max_length=20, blank=True)
     phone = models.CharField(_("phone"), max_length=24, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Bumped by every change, edits and roster imports alike (cadreprog/versioning.py).
+    version = version_field()
 
     objects = CadreQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["name_sort"],
+        verbose_name=_("cadre history"),
+        verbose_name_plural=_("cadre histories"),
+    )
 
     class Meta:
         verbose_name = _("cadre")
@@ -338,6 +352,12 @@ class Cadre(models.Model):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def shown_in_history(field: str, value) -> str | None:
+        """How a field reads in a conflict message or history, whoever reads it: the ID number
+        masked and the date of birth by month (privacy.py); None for the other fields."""
+        return privacy.hidden(field, value) if field in privacy.HIDDEN_FIELDS else None
 
     @property
     def masked_id_number(self) -> str:

@@ -7,6 +7,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cadreprog.versioning import VersionedModelForm
+from cadreprog.versioning_admin import VersionedAdminMixin
 from cohorts.admin import ScopedAdminMixin
 from cohorts.models import Batch, Programme
 
@@ -31,7 +33,7 @@ class CopyDutiesForm(forms.Form):
 
 
 @admin.register(Duty)
-class DutyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DutyAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "owner", "cadence", "target", "order"]
     list_editable = ["order"]
     list_filter = ["programme", "batch", "cadence"]
@@ -96,7 +98,7 @@ class ProgressEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class TopicForm(forms.ModelForm):
+class TopicForm(VersionedModelForm):
     move_to = forms.ChoiceField(
         label=_("move to state"),
         required=False,
@@ -145,7 +147,7 @@ class TopicForm(forms.ModelForm):
 
 
 @admin.register(Topic)
-class TopicAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TopicAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     form = TopicForm
     list_display = ["title", "batch", "state", "capacity", "defence_date", "defence_score"]
     list_filter = ["batch", "state"]
@@ -185,7 +187,7 @@ class TopicAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return form
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(VersionedModelForm):
     def clean(self):
         data = super().clean()
         batch, credited = data.get("batch"), data.get("credited") or []
@@ -197,21 +199,23 @@ class OutcomeForm(forms.ModelForm):
         return data
 
 
-class OutcomeAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class OutcomeAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     form = OutcomeForm
     autocomplete_fields = ["batch", "credited", "host_unit", "topic"]
     list_select_related = ["batch__programme"]
     readonly_fields = ["recorded_by"]
 
     def save_model(self, request, obj, form, change):
-        # The credited cadres are saved with the rest by save_related.
-        if not change:
-            obj.recorded_by = request.user
-        obj.save()
+        """Saved once, with the credited cadres, by save_related (through outcome_record)."""
 
     def save_related(self, request, form, formsets, change):
-        credited = form.cleaned_data["credited"]
-        outcome_record(outcome=form.instance, credited=credited, by=request.user)
+        outcome_record(
+            outcome=form.instance,
+            credited=form.cleaned_data["credited"],
+            by=request.user,
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+            error=form.conflict_class,
+        )
 
 
 @admin.register(Suggestion)

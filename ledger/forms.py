@@ -1,9 +1,11 @@
 """Forms of the lead's duty and outcome pages; choices are limited to the one batch shown."""
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cadreprog.versioning import describe
 from cohorts.terms import today
 from placements.models import HostUnit, Placement
 from placements.uploads import checked_upload
@@ -98,12 +100,19 @@ class ProjectForm(OutcomeForm):
 
 
 class ClaimForm(forms.Form):
-    """Cadres of the batch take an open (or already claimed) topic, alone or as a team."""
+    """Cadres of the batch take an open (or already claimed) topic, alone or as a team.
+
+    The form carries the version of each topic it offers (signed), so that a claim made on a
+    topic someone changed since the page was opened is refused, not laid over theirs unseen.
+    """
+
+    VERSIONS_SALT = "ledger.claim.versions"
 
     topic = forms.ModelChoiceField(queryset=None, label=_("research topic"))
     placements = CadreChoice(
         queryset=None, label=_("claimed by"), widget=forms.CheckboxSelectMultiple
     )
+    versions = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, batch, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,3 +120,31 @@ class ClaimForm(forms.Form):
         self.fields["topic"].queryset = Topic.objects.filter(batch=batch, state__in=claimable)
         placements = Placement.objects.filter(batch=batch).select_related("cadre", "batch")
         self.fields["placements"].queryset = placements.order_by("cadre__name_sort")
+        self.fields["versions"].initial = self._versions  # read when the page is shown
+
+    def _versions(self) -> str:
+        topics = self.fields["topic"].queryset.order_by().values_list("pk", "version")
+        return signing.dumps({str(pk): version for pk, version in topics}, salt=self.VERSIONS_SALT)
+
+    def clean(self):
+        data = super().clean()
+        topic = data.get("topic")
+        if topic is not None and self.expected_version(topic) is None:
+            raise ValidationError(_("This page is out of date: open it again to make a change."))
+        return data
+
+    def expected_version(self, topic) -> int | None:
+        """The version of `topic` the page was opened with."""
+        try:
+            versions = signing.loads(
+                self.data.get(self.add_prefix("versions"), ""), salt=self.VERSIONS_SALT
+            )
+        except signing.BadSignature:
+            return None
+        return versions.get(str(topic.pk)) if isinstance(versions, dict) else None
+
+    def show_conflict(self, conflict) -> None:
+        """Refused: say who changed the topic and how; sent again, the claim is made knowingly."""
+        self.add_error(None, describe(conflict, outcome="again"))
+        self.data = self.data.copy()
+        self.data[self.add_prefix("versions")] = self._versions()

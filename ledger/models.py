@@ -17,6 +17,7 @@ from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cadreprog.versioning import version_field
 from cohorts.models import Batch, Programme, scoped
 from cohorts.terms import Term, today
 from placements.models import HostUnit, Placement
@@ -75,8 +76,13 @@ class Duty(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+    # Bumped by every change: an edit made on an older version is refused (cadreprog/versioning.py).
+    version = version_field()
 
     objects = DutyQuerySet.as_manager()
+    history = HistoricalRecords(
+        verbose_name=_("duty history"), verbose_name_plural=_("duty histories")
+    )
 
     class Meta:
         verbose_name = _("duty")
@@ -388,6 +394,8 @@ class Topic(models.Model):
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
     implemented_on = models.DateField(_("implemented on"), null=True, blank=True)
     evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+    # Bumped by every change, claims and moves included (cadreprog/versioning.py).
+    version = version_field()
 
     objects = TopicQuerySet.as_manager()
     history = HistoricalRecords(
@@ -604,6 +612,8 @@ class Outcome(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
+    # Bumped by every change: an edit made on an older version is refused (cadreprog/versioning.py).
+    version = version_field()
 
     objects = OutcomeQuerySet.as_manager()
 
@@ -635,6 +645,10 @@ class Suggestion(Outcome):
     institutional = models.BooleanField(_("adopted as an institutional outcome"), default=False)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
 
+    history = HistoricalRecords(
+        verbose_name=_("suggestion history"), verbose_name_plural=_("suggestion histories")
+    )
+
     class Meta:
         verbose_name = _("suggestion")
         verbose_name_plural = _("suggestions")
@@ -662,6 +676,11 @@ class Project(Outcome):
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(0)],
+    )
+
+    history = HistoricalRecords(
+        verbose_name=_("signed project history"),
+        verbose_name_plural=_("signed project histories"),
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cadreprog.versioning import ChangedMeanwhile, versioned_save
 from cohorts.models import Batch, Programme
 from placements.models import Placement
 from placements.services import CREATED, EDITED, Change, HistoryEntry
@@ -71,18 +72,21 @@ def progress_record(
 
 
 @transaction.atomic
-def topic_claim(*, topic: Topic, placements, by=None) -> Topic:
-    """The cadres who take the topic (alone or as a team); an open topic becomes claimed."""
+def topic_claim(*, topic: Topic, placements, by=None, expected_version: int | None = None) -> Topic:
+    """The cadres who take the topic (alone or as a team); an open topic becomes claimed.
+
+    Refused (ChangedMeanwhile) when the topic changed since `expected_version` (by default the
+    version it was read at): the claimants someone chose meanwhile are not replaced unseen.
+    """
     placements = list(placements)
     check_claimants(topic, placements)
     # Before claimants.set(): its m2m history record takes the author from the instance
-    # (outside a web request there is no other source).
+    # (outside a web request there is no other source). A refused save undoes the set.
     topic._history_user = by
     topic.claimants.set(placements)
     if topic.state == Topic.State.OPEN and placements:
         topic.advance_to(Topic.State.CLAIMED)
-    topic.save()
-    return topic
+    return versioned_save(obj=topic, by=by, expected_version=expected_version)
 
 
 def topic_change(topic: Topic, state: str, *, on: date | None = None, by=None) -> None:
@@ -104,23 +108,24 @@ def topic_change(topic: Topic, state: str, *, on: date | None = None, by=None) -
 def topic_move(*, topic: Topic, state: str, on: date | None = None, by=None) -> Topic:
     """Forward along the path for anyone who may change the topic; back only for staff."""
     topic_change(topic, state, on=on, by=by)
-    topic._history_user = by
-    topic.save()
-    return topic
+    return versioned_save(obj=topic, by=by)
 
 
 # Outcomes
 
 
 @transaction.atomic
-def outcome_record(*, outcome, credited, by=None):
-    """Save a suggestion or project with the cadres it credits (placements of its batch)."""
+def outcome_record(
+    *, outcome, credited, by=None, expected_version: int | None = None, error=ChangedMeanwhile
+):
+    """Save a suggestion or project with the cadres it credits (placements of its batch); a
+    change, only on `expected_version` (by default the version it was read at)."""
     credited = list(credited)
     check_credited(outcome.batch, credited)
     if outcome.recorded_by_id is None:
         outcome.recorded_by = by
     outcome.full_clean()
-    outcome.save()
+    versioned_save(obj=outcome, by=by, expected_version=expected_version, error=error)
     outcome.credited.set(credited)
     return outcome
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cadreprog.versioning import ChangedMeanwhile
 from cohorts.models import Batch, Programme
 from cohorts.terms import today
 from placements.models import Placement
@@ -270,6 +271,8 @@ def lead_outcomes(request, pk):
         if form.is_valid():
             try:
                 saved = _save_outcome(kind, form, request.user)
+            except ChangedMeanwhile as conflict:
+                form.show_conflict(conflict)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -294,7 +297,12 @@ def lead_outcomes(request, pk):
 def _save_outcome(kind, form, user):
     if kind == "claim":
         data = form.cleaned_data
-        return services.topic_claim(topic=data["topic"], placements=data["placements"], by=user)
+        return services.topic_claim(
+            topic=data["topic"],
+            placements=data["placements"],
+            by=user,
+            expected_version=form.expected_version(data["topic"]),
+        )
     return services.outcome_record(
         outcome=form.save(commit=False), credited=form.cleaned_data["credited"], by=user
     )

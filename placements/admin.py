@@ -1,48 +1,25 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils.text import format_lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.pagination import LargeTableAdmin
+from cadreprog.versioning import VERSION_FIELDS
+from cadreprog.versioning_admin import VersionedAdminMixin
 from cohorts import privacy
 from cohorts.admin import ScopedAdminMixin, term_summary
 from cohorts.admin_filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
 
+from .admin_actions import placement_status_actions
 from .admin_roster import export_selected_csv, export_selected_xlsx
 from .lead_forms import VersionedPlacementForm
 from .models import HostUnit, Placement
 from .search import search_placements
-from .services import (
-    LEAD_EDITABLE_FIELDS,
-    PlacementChangedMeanwhile,
-    placement_history,
-    placement_save,
-    placements_set_status,
-)
-
-
-def status_action(status):
-    """An admin action that gives the selected placements one status (with history)."""
-
-    def action(modeladmin, request, queryset):
-        count = placements_set_status(placements=queryset, status=status, by=request.user)
-        message = gettext("%(count)d placements are now “%(status)s”.")
-        modeladmin.message_user(
-            request, message % {"count": count, "status": Placement.Status(status).label}
-        )
-
-    action.__name__ = f"mark_{status}"
-    description = format_lazy(
-        _("Mark selected as “{status}”"), status=Placement.Status(status).label
-    )
-    return admin.action(permissions=["change"], description=description)(action)
+from .services import LEAD_EDITABLE_FIELDS, placement_history
 
 
 @admin.register(HostUnit)
-class HostUnitAdmin(LargeTableAdmin, admin.ModelAdmin):
+class HostUnitAdmin(LargeTableAdmin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "city",
@@ -66,15 +43,9 @@ class HostUnitAdmin(LargeTableAdmin, admin.ModelAdmin):
 
 
 @admin.register(Placement)
-class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     form = VersionedPlacementForm
-    actions = [
-        export_selected_xlsx,
-        export_selected_csv,
-        status_action(Placement.Status.CHECKED_IN),
-        status_action(Placement.Status.ON_SITE),
-        status_action(Placement.Status.COMPLETED),
-    ]
+    actions = [export_selected_xlsx, export_selected_csv, *placement_status_actions()]
     list_display = [
         "cadre",
         "batch",
@@ -104,7 +75,7 @@ class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["cadre", "batch", "host_unit"]
     readonly_fields = ["term_summary", "created_at", "updated_at", "change_history"]
     fieldsets = [
-        (None, {"fields": ["expected_version", "cadre", "batch", "status", "term_summary"]}),
+        (None, {"fields": ["cadre", "batch", "status", "term_summary"]}),
         (
             _("From the roster"),
             {"fields": ["home_unit", "position", ("rank", "rank_tier"), "category", "district"]},
@@ -140,25 +111,12 @@ class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, admin.ModelAdmin):
         if request.user.has_perm("cohorts.view_all_batches"):
             return self.readonly_fields
         # A team lead who reaches the admin changes what the lead page lets them change.
-        editable = {"expected_version", *LEAD_EDITABLE_FIELDS}
+        editable = {*VERSION_FIELDS, *LEAD_EDITABLE_FIELDS}
         fields = [f for f in flatten_fieldsets(self.fieldsets) if f not in editable]
         return [*self.readonly_fields, *(f for f in fields if f not in self.readonly_fields)]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            return super().save_model(request, obj, form, change)
-        # Through the guard: the row is claimed on the version the form was opened on.
-        placement_save(
-            placement=obj, by=request.user, expected_version=form.cleaned_data["expected_version"]
-        )
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except PlacementChangedMeanwhile as conflict:
-            # Changed between the form's check and the save: nothing was saved; say what changed.
-            self.message_user(request, conflict.message, messages.ERROR)
-            return redirect(request.path)
+    def has_change_placements_permission(self, request):
+        return self.has_change_permission(request)
 
     @admin.display(description=_("changes"))
     def change_history(self, obj):

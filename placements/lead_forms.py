@@ -4,8 +4,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import HostUnit, Placement, host_unit_key
-from .services import PlacementChangedMeanwhile, placement_save
+from cadreprog.versioning import VersionedModelForm
+
+from .models import BULK_STATUS_SOURCES, HostUnit, Placement, host_unit_key
+from .services import PlacementChangedMeanwhile
 
 
 class DateInput(forms.DateInput):
@@ -15,43 +17,11 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class VersionedPlacementForm(forms.ModelForm):
-    """A placement form that remembers the version it was opened on (the lost-update guard)."""
+class VersionedPlacementForm(VersionedModelForm):
+    """A placement form that saves only on the version it was opened on (the lost-update
+    guard, cadreprog/versioning.py); the admin's change form and inlines use it too."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-        else:
-            self.fields["expected_version"].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        expected = cleaned.get("expected_version")
-        if self.instance.pk and expected and expected != self.instance.version:
-            self.show_conflict(PlacementChangedMeanwhile(self.instance, expected))
-        return cleaned
-
-    def show_conflict(self, conflict: PlacementChangedMeanwhile):
-        """Refused: say what changed; the next save is made knowingly on the current version."""
-        self.add_error(None, conflict.message)
-        self.data = self.data.copy()
-        current = Placement.objects.filter(pk=conflict.placement.pk).values_list("version")
-        self.data[self.add_prefix("expected_version")] = current.get()[0]
-
-    def save(self, commit=True):
-        """Saved through the guard (the admin's inline formsets call this; its change form
-        goes through PlacementAdmin.save_model)."""
-        if not commit or not self.instance.pk:
-            return super().save(commit)
-        placement = super().save(commit=False)
-        placement_save(
-            placement=placement, by=None, expected_version=self.cleaned_data["expected_version"]
-        )
-        self._save_m2m()
-        return placement
+    conflict_class = PlacementChangedMeanwhile
 
 
 class LeadPlacementForm(VersionedPlacementForm):
@@ -80,7 +50,7 @@ class LeadPlacementForm(VersionedPlacementForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user = self.editor = user
         self.new_unit = None
         if self.instance.host_unit_id:
             self.fields["host_unit_name"].initial = self.instance.host_unit.name
@@ -178,11 +148,16 @@ class PlacementChoices(forms.ModelMultipleChoiceField):
 
 
 class BulkStatusForm(forms.Form):
-    ALL, SELECTED = "all", "selected"
+    """Many placements moved forward along the status path at once (only to its bulk targets:
+    待报到 and 已退出 are set one placement at a time), once `confirmed`."""
 
-    status = forms.ChoiceField(label=_("New status"), choices=Placement.Status.choices)
+    ALL, SELECTED = "all", "selected"
+    CHOICES = [(s.value, s.label) for s in BULK_STATUS_SOURCES]
+
+    status = forms.ChoiceField(label=_("New status"), choices=CHOICES)
     scope = forms.ChoiceField(choices=[(ALL, ALL), (SELECTED, SELECTED)])
     placements = PlacementChoices(queryset=Placement.objects.none(), required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, *, batch_placements):
         super().__init__(data)

@@ -26,6 +26,7 @@ from .services import (
     placement_history,
     placement_update,
     placements_set_status,
+    placements_status_preview,
 )
 
 HOST_UNIT_MATCHES = 20
@@ -98,7 +99,7 @@ def batch_detail(request, pk):
             "filters": filters,
             "placements": placements,
             "status_counts": status_counts(in_batch).get(batch.pk, []),
-            "statuses": Placement.Status.choices,
+            "statuses": BulkStatusForm.CHOICES,
             "full_id_numbers": full_ids,
             "can_change": request.user.has_perm("placements.change_placement"),
         },
@@ -108,21 +109,36 @@ def batch_detail(request, pk):
 @require_POST
 @can_change
 def batch_status(request, pk):
+    """Many statuses at once: first a confirmation naming the target status and how many
+    change and stay (server-side, so it works on any phone), then the change itself."""
     batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
     in_batch = Placement.objects.visible_to(request.user).filter(batch=batch)
     form = BulkStatusForm(request.POST, batch_placements=in_batch)
-    back = reverse("lead-batch", args=[batch.pk]) + _query(request.POST.get("filters", ""))
+    filters = request.POST.get("filters", "")
+    back = reverse("lead-batch", args=[batch.pk]) + _query(filters)
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect(back)
-    status = form.cleaned_data["status"]
-    count = placements_set_status(placements=form.chosen(), status=status, by=request.user)
-    messages.success(
-        request,
-        _("%(count)d placements are now “%(status)s”.")
-        % {"count": count, "status": Placement.Status(status).label},
-    )
+    status, chosen = form.cleaned_data["status"], form.chosen()
+    if not form.cleaned_data["confirmed"]:
+        preview = placements_status_preview(placements=chosen, status=status)
+        return render(
+            request,
+            "lead/status_confirm.html",
+            {
+                "batch": batch,
+                "form": form,
+                "preview": preview,
+                "title": _("Mark as “%(status)s”?") % {"status": Placement.Status(status).label},
+                "selected": [p.pk for p in form.cleaned_data["placements"]],
+                "filters": filters,
+                "back": back,
+            },
+        )
+    result = placements_set_status(placements=chosen, status=status, by=request.user)
+    report = messages.success if result.changed and not result.left else messages.warning
+    report(request, result.message())
     return redirect(back)
 
 

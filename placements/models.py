@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from cadreprog.queries import SubqueryCount
+from cadreprog.versioning import version_field
 from cohorts import phones
 from cohorts.models import Batch, Cadre, scoped
 from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
@@ -66,8 +67,15 @@ class HostUnit(models.Model):
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Bumped by every change: an edit made on an older version is refused (cadreprog/versioning.py).
+    version = version_field()
 
     objects = HostUnitQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["name_key"],
+        verbose_name=_("host unit history"),
+        verbose_name_plural=_("host unit histories"),
+    )
 
     class Meta:
         verbose_name = _("host unit")
@@ -138,6 +146,22 @@ class PlacementStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The status path: 待报到 → 已远程报到 → 已到岗 → 已结业. A bulk change (the lead's page, the admin
+# actions) moves forward only, to one of these targets and only from the statuses listed: one who
+# never arrived does not graduate. 待报到 and 已退出 are set one placement at a time.
+STATUS_PATH = [
+    PlacementStatus.PENDING,
+    PlacementStatus.CHECKED_IN,
+    PlacementStatus.ON_SITE,
+    PlacementStatus.COMPLETED,
+]
+BULK_STATUS_SOURCES = {
+    PlacementStatus.CHECKED_IN: [PlacementStatus.PENDING],
+    PlacementStatus.ON_SITE: [PlacementStatus.PENDING, PlacementStatus.CHECKED_IN],
+    PlacementStatus.COMPLETED: [PlacementStatus.ON_SITE],
+}
+
+
 class Category(models.TextChoices):
     PARTY_GOVERNMENT = "party_government", _("Party, government and mass organisations")
     PUBLIC_INSTITUTION = "public_institution", _("Public institution")
@@ -205,7 +229,7 @@ class Placement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Bumped by every change, saves and imports alike: an edit made on an older version is
     # refused instead of overwriting what changed meanwhile.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = version_field()
 
     objects = PlacementQuerySet.as_manager()
     history = HistoricalRecords(

@@ -2,25 +2,48 @@
 
 Every change bumps `Placement.version` and leaves a history record (django-simple-history);
 roster imports bump the version too and leave `RosterImportChange` rows instead. A save made
-on an older version is refused (`PlacementChangedMeanwhile`) and says what changed meanwhile.
+on an older version is refused (`PlacementChangedMeanwhile`, the generic guard of
+cadreprog/versioning.py) and says what changed meanwhile.
+
+Bulk status changes follow the status path (placements.models.BULK_STATUS_SOURCES): what may
+not move is left as it is, and the result says how many changed and why the others did not.
 """
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext
 
+from cadreprog.versioning import (
+    CREATED,
+    EDITED,
+    Change,
+    ChangedMeanwhile,
+    HistoryEntry,
+    register_events,
+    versioned_save,
+)
+from cadreprog.versioning import who as _who
 from cohorts import privacy
 from cohorts.models import Cadre
 
 from . import statistics
-from .models import HostUnit, Placement, RosterImportChange
+from .models import (
+    BULK_STATUS_SOURCES,
+    STATUS_PATH,
+    HostUnit,
+    Placement,
+    PlacementStatus,
+    RosterImportChange,
+)
+
+__all__ = ["CREATED", "EDITED", "Change", "HistoryEntry"]  # shown by ledger's history too
 
 # What a team lead may change on a placement of their batch.
 LEAD_EDITABLE_FIELDS = [
@@ -42,44 +65,29 @@ HISTORY_FIELDS = [
 ]
 
 
-class PlacementChangedMeanwhile(Exception):
+class PlacementChangedMeanwhile(ChangedMeanwhile):
     """The placement moved on from the version the editor saw; nothing was saved."""
 
-    def __init__(self, placement: Placement, expected_version: int):
-        self.placement = placement
-        self.expected_version = expected_version
-        self.entries = changes_since(placement, expected_version)
-        super().__init__(self.message)
+    @property
+    def placement(self) -> Placement:
+        return self.obj
 
     @property
-    def message(self) -> str:
-        described = "；".join(entry.summary() for entry in self.entries) or _(
-            "details are not recorded"
-        )
-        return _(
-            "Someone changed this placement after you opened it (%(changes)s). Nothing was "
-            "saved: the form now shows what you entered; check it against these changes and "
-            "save again."
-        ) % {"changes": described}
+    def entries(self) -> list[HistoryEntry]:
+        return self.events
+
+    def recorded_events(self) -> list[HistoryEntry]:
+        entries = changes_since(self.obj, self.expected_version)
+        if self.since is not None:  # imports record no version: those after the page opened
+            entries = [e for e in entries if e.version is not None or e.when > self.since]
+        return entries
 
 
 def placement_save(*, placement: Placement, by, expected_version: int) -> Placement:
-    """Save a validated placement unless someone changed it since `expected_version`.
-
-    The UPDATE … WHERE version = expected claims the row (and, inside the transaction, locks
-    it) before the full save writes the fields and the history record.
-    """
-    with transaction.atomic():
-        claimed = Placement.objects.filter(pk=placement.pk, version=expected_version).update(
-            version=expected_version + 1
-        )
-        if not claimed:
-            raise PlacementChangedMeanwhile(placement, expected_version)
-        placement.version = expected_version + 1
-        if by is not None:  # else the request's user (HistoryRequestMiddleware)
-            placement._history_user = by
-        placement.save()
-    return placement
+    """Save a validated placement unless someone changed it since `expected_version`."""
+    return versioned_save(
+        obj=placement, by=by, expected_version=expected_version, error=PlacementChangedMeanwhile
+    )
 
 
 def placement_update(
@@ -97,57 +105,123 @@ def placement_update(
         return placement_save(placement=placement, by=by, expected_version=expected_version)
 
 
-def placements_set_status(*, placements, status: str, by) -> int:
-    """Give many placements one status (已到岗 on arrival day, 已结束 at the end).
+# Many statuses at once
 
-    Set-based whatever the number: the rows are locked, updated with their version bumped, and
-    get one history record each. Placements already in that status are left alone. Returns the
-    number changed.
+
+@dataclass
+class StatusChange:
+    """What a bulk status change did, or previewed, would do: how many placements move to
+    `status`, and how many are left, counted by the status they keep."""
+
+    status: str
+    changed: int
+    left: dict[str, int]
+
+    @property
+    def left_count(self) -> int:
+        return sum(self.left.values())
+
+    def message(self) -> str:
+        """What was done, for the message after the change."""
+        return self._text(
+            done=_("%(changed)d changed to “%(status)s”."),
+            done_and_left=_(
+                "%(changed)d changed to “%(status)s”; %(left)d left as they were: %(reasons)s."
+            ),
+            none=_("No one changed to “%(status)s”: %(reasons)s."),
+        )
+
+    def question(self) -> str:
+        """What would be done, for the confirmation before the change."""
+        return self._text(
+            done=_("%(changed)d will change to “%(status)s”."),
+            done_and_left=_(
+                "%(changed)d will change to “%(status)s”; %(left)d will be left as they are: "
+                "%(reasons)s."
+            ),
+            none=_("No one here can change to “%(status)s”: %(reasons)s."),
+        )
+
+    def _text(self, *, done, done_and_left, none) -> str:
+        if not self.changed and not self.left:
+            return _("No placements to change.")
+        values = {
+            "changed": self.changed,
+            "left": self.left_count,
+            "status": PlacementStatus(self.status).label,
+            "reasons": self.reasons(),
+        }
+        if not self.changed:
+            return none % values
+        return (done_and_left if self.left else done) % values
+
+    def reasons(self) -> str:
+        """Why the others stay, by the status they keep: withdrawn first, then along the path."""
+        order = [PlacementStatus.WITHDRAWN, *STATUS_PATH]
+        kept = sorted(self.left.items(), key=lambda item: order.index(item[0]))
+        return pgettext("list separator", ", ").join(
+            _left_because(PlacementStatus(status), PlacementStatus(self.status), count)
+            for status, count in kept
+        )
+
+
+def _left_because(status: PlacementStatus, target: PlacementStatus, count: int) -> str:
+    values = {"count": count, "status": status.label}
+    if status == target:
+        return _("%(count)d already “%(status)s”") % values
+    if status == PlacementStatus.WITHDRAWN:
+        return _("%(count)d withdrawn") % values
+    if STATUS_PATH.index(status) < STATUS_PATH.index(target):
+        # Only 已结业 skips statuses before it: those not yet on site do not graduate.
+        return _("%(count)d not yet on site (%(status)s)") % values
+    return _("%(count)d further along (“%(status)s”): statuses do not go back") % values
+
+
+def _by_status(placements) -> dict[str, int]:
+    rows = placements.order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+def placements_status_preview(*, placements, status: str) -> StatusChange:
+    """What `placements_set_status` would do, without doing it (one query)."""
+    sources = BULK_STATUS_SOURCES[status]  # KeyError: not a bulk target
+    counts = _by_status(placements)
+    return StatusChange(
+        status,
+        sum(n for s, n in counts.items() if s in sources),
+        {s: n for s, n in counts.items() if s not in sources},
+    )
+
+
+def placements_set_status(*, placements, status: str, by) -> StatusChange:
+    """Move many placements forward along the status path to `status` (已远程报到, 已到岗 or
+    已结业), each only from the statuses that lead there; the others are left as they are.
+
+    Set-based whatever the number: the rows that move are locked, updated with their version
+    bumped, and get one history record each. Returns what changed and what was left, and why.
     """
-    if status not in Placement.Status.values:
+    if status not in BULK_STATUS_SOURCES:
         raise ValueError(status)
+    sources = BULK_STATUS_SOURCES[status]
     with transaction.atomic():
         ids = list(
-            placements.exclude(status=status)
-            .select_for_update()
+            placements.filter(status__in=sources)
+            .select_for_update(of=("self",))  # not the joined rows of a filtered list
             .order_by()
             .values_list("pk", flat=True)
         )
+        left = {s: n for s, n in _by_status(placements).items() if s not in sources}
+        result = StatusChange(status, len(ids), left)
         if not ids:
-            return 0
+            return result
         changed = Placement.objects.filter(pk__in=ids)
         changed.update(status=status, version=F("version") + 1, updated_at=timezone.now())
         transaction.on_commit(statistics.figures_changed)
         Placement.history.bulk_history_create(list(changed), update=True, default_user=by)
-    return len(ids)
+    return result
 
 
 # History: simple-history records and roster-import changes in one timeline.
-
-
-@dataclass
-class Change:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    what: str  # 修改, 创建, 导入 名单.xlsx
-    changes: list[Change] = field(default_factory=list)
-    version: int | None = None  # the version this change produced, when recorded
-
-    def summary(self) -> str:
-        fields = "、".join(f"{c.label}：{c.before} → {c.after}" for c in self.changes)
-        head = f"{date_format(timezone.localtime(self.when), 'SHORT_DATETIME_FORMAT')} {self.who}"
-        return f"{head} {self.what}" + (f"（{fields}）" if fields else "")
-
-
-EDITED = pgettext_lazy("history", "changed")
-CREATED = pgettext_lazy("history", "created")
 
 
 def placement_history(placement: Placement) -> list[HistoryEntry]:
@@ -211,7 +285,11 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
                 state |= {c.label: c.after for c in changes}
             roster_import = event.roster_import
             what = _("imported %(file)s") % {"file": roster_import.file_name}
-            entries.append(HistoryEntry(when, _who(roster_import.user), what, changes))
+            entries.append(
+                HistoryEntry(
+                    when, _who(roster_import.user), what, changes, user_id=roster_import.user_id
+                )
+            )
             continue
         snapshot = {
             _label(f.name): _display(f.name, getattr(event, f.attname), host_units)
@@ -226,7 +304,7 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
                 if state is not None and label in state and state[label] != shown
             ]
             entry = HistoryEntry(when, _who(event.history_user), str(EDITED), changes)
-        entry.version = event.version
+        entry.version, entry.user_id = event.version, event.history_user_id
         state = snapshot
         entries.append(entry)
     return entries
@@ -245,12 +323,6 @@ def _host_unit_names(records) -> dict:
     """Names of the units the edits point at by id (imports record names already)."""
     ids = {r.host_unit_id for r in records} - {None}
     return dict(HostUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
-
-
-def _who(user) -> str:
-    if user is None:
-        return _("system")
-    return user.get_full_name() or user.get_username()
 
 
 def _model_field(name):
@@ -282,3 +354,42 @@ def _display(name: str, value, host_units: dict) -> str:
     if isinstance(value, date):
         return date_format(value)
     return str(value)
+
+
+# Roster imports change cadres too, bumping their version without a history record.
+
+
+def _cadre_imports(cadre: Cadre, after_version: int, since) -> list[HistoryEntry]:
+    """The roster imports that changed the cadre after `since` (unknown: none is named)."""
+    if since is None:
+        return []
+    own = {f.name for f in Cadre._meta.concrete_fields} - {
+        f.name for f in Placement._meta.concrete_fields
+    }
+    imported = RosterImportChange.objects.filter(
+        placement__cadre=cadre, roster_import__created_at__gt=since
+    ).select_related("roster_import__user")
+    entries = []
+    for change in imported.order_by("roster_import__created_at", "id"):
+        fields = {name: values for name, values in change.fields.items() if name in own}
+        if not fields:
+            continue
+        roster_import = change.roster_import
+        changes = [
+            Change(_label(name), _display(name, before, {}), _display(name, after, {}))
+            for name, (before, after) in fields.items()
+        ]
+        what = _("imported %(file)s") % {"file": roster_import.file_name}
+        entries.append(
+            HistoryEntry(
+                roster_import.created_at,
+                _who(roster_import.user),
+                what,
+                changes,
+                user_id=roster_import.user_id,
+            )
+        )
+    return entries
+
+
+register_events(Cadre, _cadre_imports)

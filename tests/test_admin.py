@@ -196,6 +196,7 @@ def test_cadre_page_edits_placements_inline(staff_client, sz3):
     data = {
         "name": cadre.name,
         "id_number": cadre.id_number,
+        "expected_version": cadre.version,
         f"{prefix}-TOTAL_FORMS": 1,
         f"{prefix}-INITIAL_FORMS": 1,
         f"{prefix}-0-id": placement.pk,
@@ -265,6 +266,7 @@ def cadre_form(cadre, *rows, **fields):
         "id_number": cadre.id_number or "",
         "placements-TOTAL_FORMS": len(rows),
         "placements-INITIAL_FORMS": sum(1 for row in rows if "id" in row),
+        **({"expected_version": cadre.version} if cadre.pk else {}),
         **fields,
     }
     for i, row in enumerate(rows):

@@ -176,7 +176,7 @@ def test_staff_mark_an_institutional_outcome_in_the_admin(staff_client, sz3):
     response = staff_client.post(
         reverse("admin:ledger_suggestion_change", args=[suggestion.pk]),
         {"batch": sz3.pk, "title": suggestion.title, "submitted_on": "2020-06-01",
-         "institutional": "on", "adopted_on": "2020-09-01"},
+         "institutional": "on", "adopted_on": "2020-09-01", "expected_version": 1},
     )  # fmt: skip
     assert response.status_code == 302
     suggestion.refresh_from_db()

@@ -79,9 +79,8 @@ ROUTES = {
     "accounts/logout/": Route(405, 405, 405),
     "lead/": Route(LOGIN, 200, 200),
     "lead/batches/<int:pk>/": Route(LOGIN, OWN, 200, "batch"),
-    "lead/batches/<int:pk>/status/": Route(
-        405, 405, 405, "batch", post=(LOGIN, (REDIRECT, 404), REDIRECT)
-    ),
+    # A POST is first answered with the confirmation page (issue 13).
+    "lead/batches/<int:pk>/status/": Route(405, 405, 405, "batch", post=(LOGIN, OWN, 200)),
     "lead/placements/<int:pk>/": Route(LOGIN, OWN, 200, "placement"),
     "lead/placements/<int:pk>/history/": Route(LOGIN, OWN, 200, "placement"),
     "lead/host-units/": Route(LOGIN, 200, 200, query="?q=深圳"),

@@ -179,7 +179,7 @@ def test_lead_marks_the_whole_batch_on_site(lead_client, sz3, sh5):
     PlacementFactory.create_batch(3, batch=sz3)
     other = PlacementFactory(batch=sh5)
     url = reverse("lead-batch-status", args=[sz3.pk])
-    lead_client.post(url, {"status": "on_site", "scope": "all"})
+    lead_client.post(url, {"status": "on_site", "scope": "all", "confirmed": "1"})
     assert set(sz3.placements.values_list("status", flat=True)) == {"on_site"}
     other.refresh_from_db()
     assert other.status == "pending"
@@ -190,7 +190,13 @@ def test_lead_marks_selected_cadres_only(lead_client, sz3, sh5):
     foreign = PlacementFactory(batch=sh5)
     url = reverse("lead-batch-status", args=[sz3.pk])
     lead_client.post(
-        url, {"status": "completed", "scope": "selected", "placements": [chosen.pk, foreign.pk]}
+        url,
+        {
+            "status": "on_site",
+            "scope": "selected",
+            "placements": [chosen.pk, foreign.pk],
+            "confirmed": "1",
+        },
     )
     statuses = dict(Placement.objects.values_list("pk", "status"))
     assert statuses == {chosen.pk: "pending", left.pk: "pending", foreign.pk: "pending"}
@@ -199,7 +205,8 @@ def test_lead_marks_selected_cadres_only(lead_client, sz3, sh5):
 def test_selected_cadres_change_status_with_history(lead_client, sz3):
     chosen, left = PlacementFactory.create_batch(2, batch=sz3)
     url = reverse("lead-batch-status", args=[sz3.pk])
-    lead_client.post(url, {"status": "on_site", "scope": "selected", "placements": [chosen.pk]})
+    data = {"status": "on_site", "scope": "selected", "placements": [chosen.pk], "confirmed": "1"}
+    lead_client.post(url, data)
     chosen.refresh_from_db()
     assert (chosen.status, chosen.version) == ("on_site", 2)
     assert chosen.history.latest().history_user.username == "lead_sz3"
@@ -211,7 +218,7 @@ def test_staff_have_the_same_as_an_admin_action(client, staff, sz3):
     client.force_login(staff)
     client.post(
         reverse("admin:placements_placement_changelist"),
-        {"action": "mark_on_site", "_selected_action": [p.pk for p in placements]},
+        {"action": "mark_on_site", "_selected_action": [p.pk for p in placements], "post": "yes"},
     )
     assert set(Placement.objects.values_list("status", flat=True)) == {"on_site"}
 

@@ -10,6 +10,7 @@ from ledger import services
 from ledger.models import Topic
 
 from .factories import PlacementFactory, TopicFactory
+from .forms import form_data
 
 pytestmark = pytest.mark.django_db
 State = Topic.State
@@ -120,6 +121,7 @@ def test_staff_move_a_topic_forward_in_the_admin(staff_client, claimed):
         "claimants": [p.pk for p in claimed.claimants.all()], "defence_date": "2020-06-01",
         "defence_score": 90, "defence_comments": "", "report_date": "", "report_text": "",
         "report_attachment": "", "move_to": "defended", "move_on": "",
+        "expected_version": claimed.version,
     }  # fmt: skip
     response = staff_client.post(reverse("admin:ledger_topic_change", args=[claimed.pk]), data)
     assert response.status_code == 302
@@ -129,7 +131,7 @@ def test_staff_move_a_topic_forward_in_the_admin(staff_client, claimed):
 def test_the_admin_refuses_too_many_claimants(staff_client, topic, sz3):
     team = PlacementFactory.create_batch(3, batch=sz3)
     data = {"batch": sz3.pk, "title": topic.title, "capacity": 2,
-            "claimants": [p.pk for p in team]}  # fmt: skip
+            "claimants": [p.pk for p in team], "expected_version": topic.version}  # fmt: skip
     response = staff_client.post(reverse("admin:ledger_topic_change", args=[topic.pk]), data)
     assert "此课题最多2人承担" in response.content.decode()
 
@@ -138,9 +140,18 @@ def test_the_admin_refuses_too_many_claimants(staff_client, topic, sz3):
 
 
 def claim(client, batch, topic, placements):
+    """The claim form as the page holds it (with the topics' versions), filled in and sent."""
+    url = reverse("ledger-lead-outcomes", args=[batch.pk])
+    page = client.get(url)
+    shown = form_data(page.content.decode(), "claim-topic") if page.status_code == 200 else {}
     return client.post(
-        reverse("ledger-lead-outcomes", args=[batch.pk]),
-        {"kind": "claim", "claim-topic": topic.pk, "claim-placements": [p.pk for p in placements]},
+        url,
+        shown
+        | {
+            "kind": "claim",
+            "claim-topic": topic.pk,
+            "claim-placements": [p.pk for p in placements],
+        },
     )
 
 
@@ -173,6 +184,8 @@ def topic_data(topic, **changes):
         "defence_score": "", "defence_comments": "", "report_date": "", "report_text": "",
         "report_attachment": "", "move_to": "", "move_on": "",
     }  # fmt: skip
+    if topic.pk:
+        data["expected_version"] = topic.version
     return {**data, **changes}
 
 

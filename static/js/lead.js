@@ -1,4 +1,5 @@
-// The team leads' pages: host-unit search as you type, select all, confirm whole-batch changes.
+// The team leads' pages: host-unit search as you type, select all. (Bulk status changes are
+// confirmed on a page of their own, which needs no script.)
 (function () {
   "use strict";
 
@@ -35,10 +36,4 @@
       });
     });
   }
-
-  document.querySelectorAll("[data-confirm]").forEach(function (button) {
-    button.addEventListener("click", function (event) {
-      if (!window.confirm(button.dataset.confirm)) { event.preventDefault(); }
-    });
-  });
 })();

@@ -66,8 +66,11 @@ def test_lead_changes_a_host_unit_and_sees_it_in_the_history(page, live_server, 
 def test_lead_marks_the_whole_batch_on_site(page, live_server, batch):
     log_in_on_site(page, live_server, "wang")
     page.goto(f"{live_server.url}/lead/batches/{batch.pk}/")
-    page.on("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('整个批次')")
+    question = page.inner_text(".confirm-question")  # asked on a page: no dialog, no script
+    assert question == "将把 6 人改为“已到岗”；2 人不改：2 人已是“已到岗”。"
+    assert Placement.objects.filter(status="on_site").count() == 2
+    page.click(".confirm-form button[type=submit]")
     page.wait_for_selector(".messages")
     assert set(Placement.objects.values_list("status", flat=True)) == {"on_site"}
     assert Cadre.objects.count() == 8

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cadreprog.versioning import versioned_save
 from cohorts.models import Batch
 from cohorts.roles import LEAD_GROUP
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         user.groups.add(Group.objects.get(name=LEAD_GROUP))
         for b in batches:
             b.leads.add(user)
+            # A new version: a batch page opened before must not save its list of leads over it.
+            versioned_save(obj=b, by=None)
         codes = "、".join(b.code for b in batches)
         if created:
             message = _("Created team lead %(user)s for %(batches)s.")
