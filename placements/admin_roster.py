@@ -25,13 +25,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadreprog.pagination import LargeTableAdmin
-from cohorts import idnumbers
 from cohorts.models import Batch
 from security.models import AccessRecord
 from security.services import access_record, full_id_record
 
 from . import exporting, importing, workbooks
 from .models import Placement, RosterImport, RosterUpload
+from .services import change_shown
 from .uploads import checked_upload
 
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
@@ -120,7 +120,7 @@ def _preview_context(request, result, token) -> dict:
     rows = [row for row in result.rows if row.action == "error"]
     rows += [row for row in result.rows if row.action in ("new", "updated")][:PREVIEW_ROWS]
     rows.sort(key=lambda row: (row.sheet, row.number))
-    _show_id_numbers(request, rows)
+    _show_changes(request, rows)
     return {
         "result": result,
         "token": token,
@@ -137,26 +137,24 @@ def _preview_context(request, result, token) -> dict:
     }
 
 
-def _show_id_numbers(request, rows):
-    """An updated row shows the stored ID number beside the file's: masked, unless the user
+def _show_changes(request, rows):
+    """Each updated row's changes in the words staff read (labels of choices, dates), as the
+    import record shows them; the stored ID number beside the file's masked, unless the user
     may see ID numbers in full, and then the access is logged."""
-    changed = [row for row in rows if row.action == "updated" and "id_number" in row.recorded]
-    if not changed:
-        return
-    label = importing.field_label("id_number")
-    if request.user.has_perm("cohorts.view_full_id_number"):
-        full_id_record(request, [row.cadre.pk for row in changed if row.cadre and row.cadre.pk])
-        return
-    for row in changed:
-        before, after = row.changes.get(label, ("", ""))
-        row.changes[label] = (idnumbers.mask(before), idnumbers.mask(after))
+    full = request.user.has_perm("cohorts.view_full_id_number")
+    updated = [row for row in rows if row.action == "updated"]
+    shown = [row.cadre.pk for row in updated if "id_number" in row.recorded and row.cadre]
+    if full and any(shown):
+        full_id_record(request, [pk for pk in shown if pk])
+    for row in updated:
+        changes = (change_shown(f, b, a, full_id=full) for f, (b, a) in row.recorded.items())
+        row.changes = {c.label: (c.before, c.after) for c in changes}
 
 
 def _change_text(field, before, after, full: bool) -> str:
     """One field's change in the import history; an ID number masked unless `full`."""
-    if field == "id_number" and not full:
-        before, after = idnumbers.mask(before), idnumbers.mask(after)
-    return f"{importing.field_label(field)}：{before or '∅'} → {after or '∅'}"
+    change = change_shown(field, before, after, full_id=full)
+    return f"{change.label}：{change.before} → {change.after}"
 
 
 def confirm_view(request, site):
