@@ -18,7 +18,7 @@ class DateInput(forms.DateInput):
 class VersionedPlacementForm(forms.ModelForm):
     """A placement form that remembers the version it was opened on (the lost-update guard)."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    expected_version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
