@@ -70,15 +70,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that every response has the policy, a refusal of odd input included.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cadreprog.middleware.ChineseFirstLocaleMiddleware",
+    # NUL, control characters, overlong values: a 400 before any view (security/odd_input.py).
+    "security.odd_input.OddInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "security.sessions.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "security.two_factor.TwoFactorMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -297,8 +297,13 @@ class VersionedModelForm(forms.ModelForm):
     """A model form that saves only on the version it was opened on, and that, refused, shows
     the stored values with the editor's own changes on top (see the module's docstring)."""
 
-    expected_version = _VersionInput(widget=forms.HiddenInput, min_value=1, required=False)
-    opened = _SnapshotInput(widget=forms.HiddenInput, required=False)
+    # Hidden, but labelled: the admin names a hidden field in its messages and history.
+    expected_version = _VersionInput(
+        label=gettext_lazy("version"), widget=forms.HiddenInput, min_value=1, required=False
+    )
+    opened = _SnapshotInput(
+        label=gettext_lazy("the page as opened"), widget=forms.HiddenInput, required=False
+    )
 
     conflict_class = ChangedMeanwhile
     editor = None  # who edits, set by the view or the ModelAdmin: their own change is not another's

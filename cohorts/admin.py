@@ -2,7 +2,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q
@@ -34,13 +34,22 @@ from .roles import LEAD_GROUP
 from .terms import Term
 
 
-class SafeAutocompleteSelect(AutocompleteSelect):
-    """Django's autocomplete widget, minus its 500 when a posted id is not an id (host_unit=abc):
-    such a value is dropped from the redisplayed form, whose error already says it is wrong."""
+class DropsWhatIsNoKey:
+    """Django's autocomplete widgets, minus their 500 when a posted id is not an id
+    (host_unit=abc, credited=abc): such a value is dropped from the redisplayed form, whose
+    error already says it is wrong."""
 
     def optgroups(self, name, value, attr=None):
         pk = self.field.remote_field.model._meta.pk
         return super().optgroups(name, [v for v in value if _is_key(pk, v)], attr)
+
+
+class SafeAutocompleteSelect(DropsWhatIsNoKey, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(DropsWhatIsNoKey, AutocompleteSelectMultiple):
+    pass
 
 
 def _is_key(pk, value) -> bool:
@@ -59,6 +68,16 @@ class SafeAutocompleteMixin:
                 SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request):
+            kwargs.setdefault(
+                "widget",
+                SafeAutocompleteSelectMultiple(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                ),
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class ScopedChoicesMixin(SafeAutocompleteMixin):

@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cadreprog.history import history_baseline
 from ledger import demo as ledger_demo
 from placements.models import HostUnit, Placement
 from placements.ranks import TIER_OF_RANK, Rank, Tier
@@ -391,6 +392,7 @@ def seed() -> DemoData:
     HostUnit.objects.bulk_create(data.host_units)
     Cadre.objects.bulk_create(data.cadres)
     Placement.objects.bulk_create(data.placements)
+    history_baseline(Placement, data.placements)  # so that a first edit shows before → after
     ledger_demo.seed(data.batches, data.placements)  # duties, topics and outcomes (issue 8)
     return data
 

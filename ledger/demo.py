@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from cadreprog.history import history_baseline
 from cohorts.models import Batch
 
 from .models import Duty, ProgressEntry, Project, Suggestion, Topic
@@ -129,6 +130,7 @@ def _topics(batch, placements, rng) -> list[Topic]:
     for i, topic in enumerate(topics):
         claims += [Claim(topic=topic, placement=p) for p in pool[i * 5 : i * 5 + rng.randint(1, 5)]]
     Claim.objects.bulk_create(claims)
+    history_baseline(Topic, topics)  # claimants included: a first edit shows before → after
     return topics
 
 

@@ -32,6 +32,7 @@ from security.services import access_record, full_id_record
 
 from . import exporting, importing, workbooks
 from .models import Placement, RosterImport, RosterUpload
+from .services import change_shown
 from .uploads import checked_upload
 
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
@@ -120,7 +121,7 @@ def _preview_context(request, result, token) -> dict:
     rows = [row for row in result.rows if row.action == "error"]
     rows += [row for row in result.rows if row.action in ("new", "updated")][:PREVIEW_ROWS]
     rows.sort(key=lambda row: (row.sheet, row.number))
-    _show_id_numbers(request, rows)
+    _show_changes(request, rows)
     return {
         "result": result,
         "token": token,
@@ -137,35 +138,26 @@ def _preview_context(request, result, token) -> dict:
     }
 
 
-def _show_id_numbers(request, rows):
-    """An updated row shows the stored ID number and date of birth beside the file's: the
-    number masked and the date by month, unless the user may see them in full, and then the
-    access is logged."""
-    hidden = privacy.HIDDEN_FIELDS
-    changed = [r for r in rows if r.action == "updated" and set(hidden) & set(r.recorded)]
-    if not changed:
-        return
-    if privacy.shows_full_id(request.user):
-        shown = [
-            r.cadre.pk for r in changed if "id_number" in r.recorded and r.cadre and r.cadre.pk
-        ]
-        if shown:
-            full_id_record(request, shown)
-        return
-    for row in changed:
-        for field in hidden:
-            label = importing.field_label(field)
-            if label in row.changes:
-                before, after = row.changes[label]
-                row.changes[label] = (privacy.hidden(field, before), privacy.hidden(field, after))
+def _show_changes(request, rows):
+    """Each updated row's changes in the words staff read (labels of choices, dates), as the
+    import record shows them; the stored ID number beside the file's masked, unless the user
+    may see ID numbers in full, and then the access is logged; a date of birth by month unless
+    the user may see it in full (cohorts/privacy.py)."""
+    full = privacy.shows_full_id(request.user)
+    updated = [row for row in rows if row.action == "updated"]
+    shown = [row.cadre.pk for row in updated if "id_number" in row.recorded and row.cadre]
+    if full and any(shown):
+        full_id_record(request, [pk for pk in shown if pk])
+    for row in updated:
+        changes = (change_shown(f, b, a, full_id=full) for f, (b, a) in row.recorded.items())
+        row.changes = {c.label: (c.before, c.after) for c in changes}
 
 
 def _change_text(field, before, after, full: bool) -> str:
     """One field's change in the import history; an ID number masked and a date of birth by
     month unless `full`."""
-    if field in privacy.HIDDEN_FIELDS and not full:
-        before, after = privacy.hidden(field, before), privacy.hidden(field, after)
-    return f"{importing.field_label(field)}：{before or '∅'} → {after or '∅'}"
+    change = change_shown(field, before, after, full_id=full)
+    return f"{change.label}：{change.before} → {change.after}"
 
 
 def confirm_view(request, site):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -226,7 +227,7 @@ class Placement(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_at = models.DateTimeField(pgettext_lazy("time", "updated"), auto_now=True)
     # Bumped by every change, saves and imports alike: an edit made on an older version is
     # refused instead of overwriting what changed meanwhile.
     version = version_field()
@@ -423,7 +424,10 @@ class RosterImport(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.file_name} · {self.created_at:%Y-%m-%d %H:%M}"
+        if self.created_at is None:
+            return self.file_name
+        # Local time (Asia/Shanghai), as the page around it shows its fields.
+        return f"{self.file_name} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
 
 class RosterImportChange(models.Model):

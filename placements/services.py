@@ -272,12 +272,7 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
     for when, _order, event in events:
         if isinstance(event, RosterImportChange):
             changes = [
-                Change(
-                    _label(name),
-                    _display(name, before, host_units),
-                    _display(name, after, host_units),
-                )
-                for name, (before, after) in event.fields.items()
+                change_shown(name, before, after) for name, (before, after) in event.fields.items()
             ]
             if event.action == RosterImportChange.Action.NEW:
                 state = _defaults(host_units)
@@ -339,11 +334,24 @@ def _label(name: str) -> str:
     return str(model_field.verbose_name) if model_field is not None else name
 
 
-def _display(name: str, value, host_units: dict) -> str:
+def change_shown(name: str, before, after, *, full_id: bool = False) -> Change:
+    """One field's change as an import recorded it (RosterImportChange.fields), in the words
+    staff read: the field's label, a choice's label (男, 正科级, 党政机关) rather than its code,
+    a date in the language's format, "—" for nothing; an ID number masked unless `full_id`."""
+    return Change(
+        _label(name),
+        _display(name, before, {}, full_id=full_id),
+        _display(name, after, {}, full_id=full_id),
+    )
+
+
+def _display(name: str, value, host_units: dict, *, full_id: bool = False) -> str:
     if value is None or value == "":
         return "—"
-    if name in privacy.HIDDEN_FIELDS:
+    if name in privacy.HIDDEN_FIELDS and not full_id:
         return privacy.hidden(name, value)  # history is read by leads too
+    if name == "id_number":
+        return str(value)
     model_field = _model_field(name)
     if name == "host_unit" and isinstance(value, int):
         return host_units.get(value, str(value))

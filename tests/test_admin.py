@@ -398,6 +398,14 @@ def test_a_posted_host_unit_that_is_not_an_id_is_an_error_not_a_crash(admin_clie
     assert response.context["adminform"].form.errors["host_unit"]
 
 
+def test_a_posted_credited_cadre_that_is_not_an_id_is_an_error_not_a_crash(admin_client, sz3):
+    data = {"batch": sz3.pk, "title": "关于优化政务服务的建议", "submitted_on": "2020-06-01",
+            "credited": "abc"}  # fmt: skip
+    response = admin_client.post(reverse("admin:ledger_suggestion_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["credited"]
+
+
 def test_the_placement_sidebar_offers_the_latest_batches_and_the_chosen(
     staff_client, shenzhen, monkeypatch
 ):

@@ -13,9 +13,11 @@ from cohorts.models import Batch, Cadre, Programme
 from cohorts.terms import TermStatus
 from ledger import demo as ledger_demo
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
+from ledger.services import topic_history
 from ledger.statistics import outcome_figures
 from placements.models import HostUnit, Placement
 from placements.ranks import TIER_OF_RANK
+from placements.services import placement_history, placement_save
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,8 @@ MODELS = [ProgressEntry, Duty, Suggestion, Project, Topic, Placement, Cadre, Bat
 def delete_all():
     for model in MODELS:
         model.objects.all().delete()
+    for model in (Placement, Topic):  # their creation records, and the deletions just made
+        model.history.all().delete()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -275,3 +279,28 @@ def test_every_cadre_keeps_a_daily_log_in_shenzhen():
 
 def test_shanghai_batch_5_works_16_key_topics():
     assert Topic.objects.filter(batch=batch("SH-5")).count() == 16
+
+
+# --- History (issue 13): demo rows start with a creation record ---------------------------------
+
+
+def test_the_first_edit_of_a_demo_placement_shows_before_and_after():
+    placement = Placement.objects.filter(batch__programme__code="SZ").order_by("id").first()
+    role = placement.role
+    placement.role = "投资经理助理（示例）"
+    placement_save(placement=placement, by=None, expected_version=placement.version)
+    created, edited = placement_history(placement)
+    assert created.what == "创建了此记录"
+    assert [(c.label, c.before, c.after) for c in edited.changes] == [
+        ("实训岗位", role, "投资经理助理（示例）")
+    ]
+
+
+def test_the_first_edit_of_a_demo_topic_changes_only_what_was_edited():
+    topic = Topic.objects.filter(claimants__isnull=False).order_by("id").first()
+    title = topic.title
+    topic.title = "课题（改）"
+    topic.save()
+    created, edited = topic_history(topic)
+    assert created.what == "创建了此记录"
+    assert [(c.label, c.before, c.after) for c in edited.changes] == [("标题", title, "课题（改）")]

@@ -274,7 +274,7 @@ def test_the_preview_shows_the_month_of_birth_without_the_permission(
 def test_the_preview_shows_the_date_of_birth_in_full_with_the_permission(staff_client, sz3):
     import_then_add_the_id_number(sz3)
     text = upload(staff_client, csv_bytes(table([person(1)]))).content.decode()
-    assert "<del>1980-02-01</del> → <ins>1980-02-07</ins>" in text
+    assert "<del>1980年2月1日</del> → <ins>1980年2月7日</ins>" in text
 
 
 def test_the_preview_shows_id_numbers_in_full_with_the_permission_and_logs_it(staff_client, sz3):
