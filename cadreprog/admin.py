@@ -40,7 +40,7 @@ MODEL_ORDER = ["programme", "batch", "cadre", "hostunit", "placement"]
 class ChangeMessagesInAnyLanguage:
     """Mixed into every model admin of the site (AdminSite.register)."""
 
-    def construct_change_message(self, request, form, formsets, add):
+    def construct_change_message(self, request, form, formsets, add=False):
         """Django's change message, naming each field by a label the catalogue translates."""
         with translation.override(None):
             message = [{"added": {}}] if add else []

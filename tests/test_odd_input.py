@@ -277,7 +277,7 @@ def test_a_line_break_in_a_form_passes(client, lead_sz3, sz3):
     client.force_login(lead_sz3)
     response = client.post(
         reverse("lead-batch-status", args=[sz3.pk]),
-        "status=on_site&scope=all&filters=a%0D%0Ab%09c",
+        "status=on_site&scope=all&confirmed=1&filters=a%0D%0Ab%09c",
         content_type=URLENCODED,
     )
     assert response.status_code == 302
