@@ -32,7 +32,7 @@ from security.services import access_record, full_id_record
 
 from . import exporting, importing, workbooks
 from .models import Placement, RosterImport, RosterUpload
-from .services import change_shown
+from .services import changes_shown
 from .uploads import checked_upload
 
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
@@ -149,15 +149,15 @@ def _show_changes(request, rows):
     if full and any(shown):
         full_id_record(request, [pk for pk in shown if pk])
     for row in updated:
-        changes = (change_shown(f, b, a, full_id=full) for f, (b, a) in row.recorded.items())
+        changes = changes_shown(row.recorded, full_id=full)
         row.changes = {c.label: (c.before, c.after) for c in changes}
 
 
-def _change_text(field, before, after, full: bool) -> str:
-    """One field's change in the import history; an ID number masked and a date of birth by
-    month unless `full`."""
-    change = change_shown(field, before, after, full_id=full)
-    return f"{change.label}：{change.before} → {change.after}"
+def _changes_text(fields: dict, full: bool) -> str:
+    """An import row's changes in the import history; an ID number masked and a date of birth
+    by month unless `full`."""
+    changes = changes_shown(fields, full_id=full)
+    return "；".join(f"{c.label}：{c.before} → {c.after}" for c in changes)
 
 
 def confirm_view(request, site):
@@ -346,7 +346,7 @@ class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (c.row, c.placement.cadre.name if c.placement else "-", c.get_action_display(),
-                 "；".join(_change_text(f, b, a, full) for f, (b, a) in c.fields.items()))
+                 _changes_text(c.fields, full))
                 for c in changes
             ),
         )  # fmt: skip

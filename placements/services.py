@@ -271,9 +271,7 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
     entries, state = [], None  # state: field → shown value, once known
     for when, _order, event in events:
         if isinstance(event, RosterImportChange):
-            changes = [
-                change_shown(name, before, after) for name, (before, after) in event.fields.items()
-            ]
+            changes = changes_shown(event.fields)
             if event.action == RosterImportChange.Action.NEW:
                 state = _defaults(host_units)
             if state is not None:
@@ -332,6 +330,20 @@ def _model_field(name):
 def _label(name: str) -> str:
     model_field = _model_field(name)
     return str(model_field.verbose_name) if model_field is not None else name
+
+
+def _field_order() -> dict[str, int]:
+    names = [f.name for f in Cadre._meta.concrete_fields]
+    names += [f.name for f in Placement._meta.concrete_fields if f.name not in names]
+    return {name: i for i, name in enumerate(names)}
+
+
+def changes_shown(fields: dict, *, full_id: bool = False) -> list[Change]:
+    """An import's recorded changes (field → [before, after]) in the order of the form, cadre
+    first: PostgreSQL's jsonb keeps keys in its own order, so the stored order is not it."""
+    order = _field_order()
+    names = sorted(fields, key=lambda name: (order.get(name, len(order)), name))
+    return [change_shown(name, *fields[name], full_id=full_id) for name in names]
 
 
 def change_shown(name: str, before, after, *, full_id: bool = False) -> Change:

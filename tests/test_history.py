@@ -121,3 +121,9 @@ def test_history_shows_id_numbers_masked(sz3):
 def test_history_shows_the_month_of_birth_not_the_day(sz3):
     shown = imported_history()  # read by team leads: the day would give the ID number away
     assert "出生日期：— → 1980年2月、" in shown and "1980年2月7日" not in shown
+
+
+def test_an_import_lists_its_changes_in_the_order_of_the_form(sz3):
+    # PostgreSQL keeps a jsonb object's keys in its own order (shortest first)
+    shown = imported_history()
+    assert shown.index("性别") < shown.index("出生日期") < shown.index("实训单位")
