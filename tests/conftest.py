@@ -1,10 +1,29 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from .factories import BatchFactory, LeadFactory, ProgrammeFactory, StaffFactory
+
+REAL_HASHERS = list(settings.PASSWORD_HASHERS)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Tests hash passwords with MD5: the real hasher costs 0.6 s a user on this machine, most of
+    the suite's time. Stored hashes of the real kind still verify. A test whose passwords other
+    processes check uses `real_password_hashing`."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher",
+                                             *REAL_HASHERS]):  # fmt: skip
+        yield
+
+
+@pytest.fixture
+def real_password_hashing(settings):
+    settings.PASSWORD_HASHERS = REAL_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -46,7 +46,7 @@ def database_url() -> str:
 
 
 @pytest.fixture
-def shared_database(tmp_path, sz3):
+def shared_database(tmp_path, sz3, real_password_hashing):
     """(DATABASE_URL for the servers, a function reading one number from that database)."""
     StaffFactory(username="staff2")  # password "password", hashed as the servers hash it
     if connection.vendor == "postgresql":
