@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,14 +200,24 @@ def import_roster(
     try:
         with transaction.atomic():
             if not dry_run:
+                _serialise_imports()
                 _lock_batches(result.batches)
             _Matcher(result).run()
             if result.ok and not dry_run:
                 _write(result)
                 transaction.on_commit(statistics.figures_changed)
                 result.roster_import = _record(result, user, source)
+    except IntegrityError:
+        # Only if something other than an import wrote the same person or unit meanwhile.
+        result.file_problems.append(
+            Problem(
+                _(
+                    "At the same moment someone else saved the same people or host units, so "
+                    "nothing was written. Import the file again: it will match what they saved."
+                )
+            )
+        )
     except DatabaseError as error:
-        # Someone else wrote the same person or placement since the file was read.
         result.file_problems.append(
             Problem(
                 _("The database refused the import, nothing was written: %(error)s")
@@ -217,13 +227,27 @@ def import_roster(
     return _finish(result, user, source)
 
 
-def _lock_batches(batches: list[Batch]):
-    """Imports into the same batch run one after the other, each matching what the last wrote.
+# Any constant of the project's own: the key of the one advisory lock that imports take.
+IMPORT_LOCK = 0x6361_6472_6501  # "cadre", 1
 
-    Two at once would both find a person missing and both add them (without an ID number no
-    constraint stops the second). PostgreSQL: the batch rows are locked in id order, held until
+
+def _serialise_imports():
+    """Imports run one after the other, whatever batches they name: each matches what the last
+    wrote, so two imports of one person into two batches make one cadre, not two.
+
+    Taken first in the transaction, before matching reads anything, and held until it ends.
+    PostgreSQL: one transaction-level advisory lock (a dry run, which writes nothing, takes
+    none). SQLite: transactions start IMMEDIATE (settings), so writers queue at BEGIN already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def _lock_batches(batches: list[Batch]):
+    """Edits of the batches being imported wait for the import (imports wait for each other
+    in _serialise_imports). PostgreSQL: the batch rows are locked in id order, held until
     commit; NO KEY so that placements referring to the batch can still be written meanwhile.
-    SQLite: its transactions start IMMEDIATE (settings), so writers queue anyway.
     """
     ids = sorted(batch.pk for batch in batches)
     list(
