@@ -60,6 +60,8 @@ TEXT_COLUMNS = {  # roster column → (model, field) for plain text
     "political_status": (Cadre, "political_status"),
     "education": (Cadre, "education"),
 }
+# Control characters but tab and line ends (which a cell may hold): a roster's text has none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                     "八": 8, "九": 9, "十": 10}  # fmt: skip
 
@@ -373,6 +375,17 @@ def _is_footer(cells_) -> bool:
 
 
 def _parse_cell(row: Row, key: str, value, memo: dict):
+    if isinstance(value, str) and (control := _CONTROL.search(value)):
+        # The database refuses a NUL, and a spreadsheet cannot hold any of them: say where.
+        row.error(
+            key,
+            _(
+                "The cell holds a control character (U+%(code)04X), which a roster cannot hold. "
+                "Delete it in the file and upload it again."
+            )
+            % {"code": ord(control[0])},
+        )
+        return
     if key in REPEATING:
         # A roster repeats its units, ranks, districts and groups on every row: read each once.
         try:
