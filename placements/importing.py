@@ -648,7 +648,7 @@ class _Matcher:
         )
         by_number = {}
         for chunk in _chunks(numbers):
-            for cadre in Cadre.objects.filter(id_number__in=chunk):
+            for cadre in self._locked(Cadre.objects.filter(id_number__in=chunk)):
                 by_number[cadre.id_number] = self._known(cadre)
         matched, unmatched = {}, []
         for row in self.rows:
@@ -659,6 +659,12 @@ class _Matcher:
                 unmatched.append(row)
         matched.update(self._match_by_name(unmatched))
         return matched
+
+    def _locked(self, queryset, of=("self",)):
+        """Unless a dry run: the cadres read are held until the import commits, so an edit
+        opened before it is refused (the import bumps their version) instead of overwriting
+        it, and one saved meanwhile waits instead of being overwritten by values read before."""
+        return queryset if self.result.dry_run else queryset.select_for_update(of=of)
 
     def _known(self, cadre: Cadre) -> Cadre:
         """One object per person, however many rows or queries find them."""
@@ -713,7 +719,7 @@ class _Matcher:
                 found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
                 if numbered:
                     found = found.filter(cadre__id_number__isnull=True)
-                for p in found.select_related("cadre"):
+                for p in self._locked(found.select_related("cadre"), of=("cadre",)):
                     candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
                     people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
         matched = {}
@@ -946,7 +952,11 @@ def _write(result: ImportResult):
         if r.cadre.pk and id(r.cadre) not in new_cadres and set(r.recorded) & set(CADRE_FIELDS)
     }
     if changed_cadres:
-        fields = sorted({f for r in rows for f in r.recorded if f in CADRE_FIELDS} | {"name_sort"})
+        for cadre in changed_cadres.values():
+            cadre.version += 1  # an edit opened before the import is refused, not overwriting it
+        fields = sorted(
+            {f for r in rows for f in r.recorded if f in CADRE_FIELDS} | {"name_sort", "version"}
+        )
         Cadre.objects.bulk_update(changed_cadres.values(), fields, batch_size=1000)
     now = timezone.now()
     new_placements = []
