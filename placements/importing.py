@@ -9,6 +9,11 @@ file imported twice changes nothing, and a corrected file updates in place.
 
 A blank cell keeps what is stored: a roster sent again without host units does not unplace the
 cadres that staff have placed since.
+
+Imports run one at a time, whatever batches they name (_serialise_imports), so one person is
+never made twice; the cadres and placements an import updates get a new version and are held
+until it commits, so an edit opened before it is refused instead of overwriting it. What the
+database still refuses is a message in the result, never a traceback.
 """
 
 import re
