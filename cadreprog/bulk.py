@@ -52,9 +52,12 @@ def bulk_insert(model, objects) -> None:
                 yield "\t".join(convert(getattr(obj, name)) for convert, name in converters) + "\n"
 
         columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        cursor.cursor.copy_expert(
-            f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", _Stream(lines())
-        )
+        # The driver's own cursor: its errors (a duplicate key, a NUL byte) are made Django's
+        # IntegrityError or DataError here, as for any other query, so callers catch them.
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(
+                f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN", _Stream(lines())
+            )
 
 
 class _Stream(io.RawIOBase):

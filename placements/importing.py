@@ -9,6 +9,11 @@ file imported twice changes nothing, and a corrected file updates in place.
 
 A blank cell keeps what is stored: a roster sent again without host units does not unplace the
 cadres that staff have placed since.
+
+Imports run one at a time, whatever batches they name (_serialise_imports), so one person is
+never made twice; the cadres and placements an import updates get a new version and are held
+until it commits, so an edit opened before it is refused instead of overwriting it. What the
+database still refuses is a message in the result, never a traceback.
 """
 
 import re
@@ -19,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +65,8 @@ TEXT_COLUMNS = {  # roster column → (model, field) for plain text
     "political_status": (Cadre, "political_status"),
     "education": (Cadre, "education"),
 }
+# Control characters but tab and line ends (which a cell may hold): a roster's text has none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                     "八": 8, "九": 9, "十": 10}  # fmt: skip
 
@@ -200,14 +207,24 @@ def import_roster(
     try:
         with transaction.atomic():
             if not dry_run:
+                _serialise_imports()
                 _lock_batches(result.batches)
             _Matcher(result).run()
             if result.ok and not dry_run:
                 _write(result)
                 transaction.on_commit(statistics.figures_changed)
                 result.roster_import = _record(result, user, source)
+    except IntegrityError:
+        # Only if something other than an import wrote the same person or unit meanwhile.
+        result.file_problems.append(
+            Problem(
+                _(
+                    "At the same moment someone else saved the same people or host units, so "
+                    "nothing was written. Import the file again: it will match what they saved."
+                )
+            )
+        )
     except DatabaseError as error:
-        # Someone else wrote the same person or placement since the file was read.
         result.file_problems.append(
             Problem(
                 _("The database refused the import, nothing was written: %(error)s")
@@ -217,13 +234,27 @@ def import_roster(
     return _finish(result, user, source)
 
 
-def _lock_batches(batches: list[Batch]):
-    """Imports into the same batch run one after the other, each matching what the last wrote.
+# Any constant of the project's own: the key of the one advisory lock that imports take.
+IMPORT_LOCK = 0x6361_6472_6501  # "cadre", 1
 
-    Two at once would both find a person missing and both add them (without an ID number no
-    constraint stops the second). PostgreSQL: the batch rows are locked in id order, held until
+
+def _serialise_imports():
+    """Imports run one after the other, whatever batches they name: each matches what the last
+    wrote, so two imports of one person into two batches make one cadre, not two.
+
+    Taken first in the transaction, before matching reads anything, and held until it ends.
+    PostgreSQL: one transaction-level advisory lock (a dry run, which writes nothing, takes
+    none). SQLite: transactions start IMMEDIATE (settings), so writers queue at BEGIN already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
+def _lock_batches(batches: list[Batch]):
+    """Edits of the batches being imported wait for the import (imports wait for each other
+    in _serialise_imports). PostgreSQL: the batch rows are locked in id order, held until
     commit; NO KEY so that placements referring to the batch can still be written meanwhile.
-    SQLite: its transactions start IMMEDIATE (settings), so writers queue anyway.
     """
     ids = sorted(batch.pk for batch in batches)
     list(
@@ -349,6 +380,17 @@ def _is_footer(cells_) -> bool:
 
 
 def _parse_cell(row: Row, key: str, value, memo: dict):
+    if isinstance(value, str) and (control := _CONTROL.search(value)):
+        # The database refuses a NUL, and a spreadsheet cannot hold any of them: say where.
+        row.error(
+            key,
+            _(
+                "The cell holds a control character (U+%(code)04X), which a roster cannot hold. "
+                "Delete it in the file and upload it again."
+            )
+            % {"code": ord(control[0])},
+        )
+        return
     if key in REPEATING:
         # A roster repeats its units, ranks, districts and groups on every row: read each once.
         try:
@@ -611,7 +653,7 @@ class _Matcher:
         )
         by_number = {}
         for chunk in _chunks(numbers):
-            for cadre in Cadre.objects.filter(id_number__in=chunk):
+            for cadre in self._locked(Cadre.objects.filter(id_number__in=chunk)):
                 by_number[cadre.id_number] = self._known(cadre)
         matched, unmatched = {}, []
         for row in self.rows:
@@ -622,6 +664,12 @@ class _Matcher:
                 unmatched.append(row)
         matched.update(self._match_by_name(unmatched))
         return matched
+
+    def _locked(self, queryset, of=("self",)):
+        """Unless a dry run: the cadres read are held until the import commits, so an edit
+        opened before it is refused (the import bumps their version) instead of overwriting
+        it, and one saved meanwhile waits instead of being overwritten by values read before."""
+        return queryset if self.result.dry_run else queryset.select_for_update(of=of)
 
     def _known(self, cadre: Cadre) -> Cadre:
         """One object per person, however many rows or queries find them."""
@@ -676,7 +724,7 @@ class _Matcher:
                 found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
                 if numbered:
                     found = found.filter(cadre__id_number__isnull=True)
-                for p in found.select_related("cadre"):
+                for p in self._locked(found.select_related("cadre"), of=("cadre",)):
                     candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
                     people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
         matched = {}
@@ -909,7 +957,11 @@ def _write(result: ImportResult):
         if r.cadre.pk and id(r.cadre) not in new_cadres and set(r.recorded) & set(CADRE_FIELDS)
     }
     if changed_cadres:
-        fields = sorted({f for r in rows for f in r.recorded if f in CADRE_FIELDS} | {"name_sort"})
+        for cadre in changed_cadres.values():
+            cadre.version += 1  # an edit opened before the import is refused, not overwriting it
+        fields = sorted(
+            {f for r in rows for f in r.recorded if f in CADRE_FIELDS} | {"name_sort", "version"}
+        )
         Cadre.objects.bulk_update(changed_cadres.values(), fields, batch_size=1000)
     now = timezone.now()
     new_placements = []

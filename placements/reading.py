@@ -25,7 +25,7 @@ SUFFIXES = (".csv", ".txt", ".xlsx", ".xls")
 XLSX_MAX_UNPACKED = 256 * 1024 * 1024
 XLSX_UNPACK_FACTOR = 8
 # A roster has about 20 columns: cells further right are not read (a cell at XFD, column
-# 16,384, would otherwise make every row 16,384 cells long). Old XLS files the same.
+# 16,384, would otherwise make every row 16,384 cells long). Old XLS and CSV files the same.
 MAX_COLUMNS = 60
 _XLSX_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 # A row's own number (r="1048576") and the sheet's declared size (<dimension ref="A1:N200"/>).
@@ -183,7 +183,8 @@ def _read_csv(data: bytes) -> list[list]:
     sample = text[:5000]
     delimiter = max([",", "\t", ";"], key=sample.count)
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return [row[:MAX_COLUMNS] for row in rows]  # as many columns as a workbook's
     except csv.Error as error:
         message = _("The CSV file cannot be read: %(error)s") % {"error": error}
         raise RosterFileError(message) from None

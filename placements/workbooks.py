@@ -2,6 +2,7 @@
 错误说明 column beside the rows that failed, so they fix the spreadsheet they already have."""
 
 import io
+import re
 from datetime import date, datetime
 
 from openpyxl import Workbook
@@ -13,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from . import roster
 from .importing import ImportResult
 
+_FORBIDDEN_IN_TITLES = re.compile(r"[/\\:?\[\]*]")
 TEXT = "@"  # Excel's number format "text": digits stay as typed
 BOLD = Font(bold=True)
 REQUIRED = PatternFill("solid", fgColor="FDE8E7")
@@ -73,7 +75,7 @@ def with_errors(result: ImportResult) -> bytes:
     workbook.remove(workbook.active)
     problems = _problems_by_row(result)
     for table in result.tables:
-        sheet = workbook.create_sheet((table.sheet.name or "花名册")[:31])
+        sheet = workbook.create_sheet(_sheet_title(table.sheet.name))
         text_columns = {i for i, c in table.columns.items() if c.as_text}
         width = max((len(r) for r in table.sheet.rows), default=0)
         for number, cells in enumerate(table.sheet.rows, start=1):
@@ -103,6 +105,12 @@ def with_errors(result: ImportResult) -> bytes:
         first.insert_rows(1)
         first.cell(row=1, column=1, value="；".join(str(p) for p in result.file_problems))
     return _save(workbook)
+
+
+def _sheet_title(name: str) -> str:
+    """A sheet's name as XLSX can hold it: none of / \\ : ? [ ] * (a file from another program
+    may have them), at most 31 characters; openpyxl numbers a name that repeats."""
+    return (_FORBIDDEN_IN_TITLES.sub("_", name).strip("'") or "花名册")[:31]
 
 
 def _problems_by_row(result: ImportResult) -> dict:
