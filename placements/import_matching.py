@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cohorts import idnumbers
 from cohorts.models import Cadre
 
-from . import cells
+from . import cells, roster
 from .models import HostUnit, Placement, host_unit_core, host_unit_key
 
 if TYPE_CHECKING:
@@ -64,9 +64,14 @@ class _UnitCores:
 
 
 class _Matcher:
-    def __init__(self, result: ImportResult):
+    """Matches one chunk of rows (the whole file, when it is one chunk); with lock, the
+    placements found are locked until the import's transaction ends."""
+
+    def __init__(self, result: ImportResult, rows: list[Row] | None = None, *, lock=None):
         self.result = result
-        self.rows = [row for row in result.rows if not row.problems]
+        self.all_rows = result.rows if rows is None else rows
+        self.rows = [row for row in self.all_rows if not row.problems]
+        self.lock = not result.dry_run if lock is None else lock
         self.cadres = {}  # pk → Cadre
 
     def run(self):
@@ -94,7 +99,7 @@ class _Matcher:
             seen[key] = row
             row.cadre = cadre
             self._apply(row, cadre, placements.get((cadre.pk, row.batch.pk)), host_units)
-        for row in self.result.rows:
+        for row in self.all_rows:
             if row.problems:
                 row.action = "error"
 
@@ -214,7 +219,7 @@ class _Matcher:
         found = {}
         self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
         placements = Placement.objects.select_related("batch__programme", "host_unit")
-        if not self.result.dry_run:
+        if self.lock:
             # Hold the rows until the import commits: an edit meanwhile waits, then sees the new
             # version, instead of being overwritten.
             placements = placements.select_for_update(of=("self",))
@@ -383,3 +388,61 @@ def _record_value(value):
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+class _Seen:
+    """Each (cadre, batch) of the rows of earlier chunks, and where: the whole-file check that a
+    person is in a batch once (and an ID number once a batch) across chunks.
+
+    Ints only, about 100 bytes a row (a 1,000,000-row file: some 100 MB), where keeping the rows
+    would cost several KB each. Earlier chunks are written by then, so every cadre has its key.
+    """
+
+    ACTIONS = ("new", "updated", "unchanged")
+
+    def __init__(self, sheets: list[str]):
+        self.sheets = sheets  # sheet labels, in the file's order
+        self.places = {}  # cadre pk << 32 | batch pk → (row number, sheet, action, numbered)
+
+    def check(self, rows: list[Row]) -> list[tuple]:
+        """Flag the rows that repeat an earlier chunk's; (problem, action) of the earlier rows."""
+        from .importing import Problem
+
+        earlier = []
+        for row in rows:
+            if row.problems or row.cadre is None or row.cadre.pk is None:
+                continue
+            place = self.places.get(row.cadre.pk << 32 | row.batch.pk)
+            if place is None:
+                continue
+            packed, numbered = divmod(place, 2)
+            packed, action = divmod(packed, 4)
+            number, sheet = divmod(packed, 1024)
+            label = self.sheets[sheet]
+            where = str(number) if label == row.sheet else f"{number}（{label}）"
+            current = str(row.number) if label == row.sheet else f"{row.number}（{row.sheet}）"
+            if numbered and _numbered(row):
+                key = "id_number"
+                message = _("The same ID number is also in row %(rows)s of this file.")
+                mine, theirs = message % {"rows": where}, message % {"rows": current}
+            else:
+                key = "name"
+                message = _("The same person is twice in %(batch)s: rows %(rows)s.")
+                mine = theirs = message % {"batch": row.batch, "rows": f"{where}、{current}"}
+            row.error(key, mine)
+            row.action = "error"
+            header = row.headers.get(key) or roster.BY_KEY[key].header
+            earlier.append((Problem(theirs, number, header, label), self.ACTIONS[action]))
+        return earlier
+
+    def add(self, rows: list[Row]):
+        for row in rows:
+            if row.action in self.ACTIONS and row.cadre is not None and row.cadre.pk is not None:
+                sheet = min(self.sheets.index(row.sheet), 1023)
+                packed = (row.number * 1024 + sheet) * 4 + self.ACTIONS.index(row.action)
+                self.places[row.cadre.pk << 32 | row.batch.pk] = packed * 2 + _numbered(row)
+
+
+def _numbered(row: Row) -> bool:
+    number = row.values.get("id_number")
+    return bool(number) and not cells.is_masked_id_number(number)

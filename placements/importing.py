@@ -9,6 +9,14 @@ file imported twice changes nothing, and a corrected file updates in place.
 
 A blank cell keeps what is stored: a roster sent again without host units does not unplace the
 cadres that staff have placed since.
+
+Memory is bounded by ROWS_PER_CHUNK, not by the file: the command line's file streams in, and
+its rows are matched and written a chunk at a time inside the one transaction, later chunks
+matching what earlier ones wrote. Whole-file checks keep only keys of earlier chunks (_Seen).
+A file of more than one chunk is written even on a dry run or after a problem, so every chunk
+is checked as the import would check it, and rolled back at the end: all or nothing still.
+Queries grow with the chunks (the same dozen or so per chunk), never with the rows. A web
+upload (max_rows) is one chunk, its rows kept for the preview and the error file.
 """
 
 import re
@@ -16,7 +24,7 @@ from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -28,7 +36,7 @@ from cohorts.models import Batch, Cadre, Programme
 from cohorts.text import halfwidth, normalise_name, squeeze
 
 from . import cells, ranks, reading, roster, statistics
-from .import_matching import CADRE_FIELDS, PLACEMENT_FIELDS, _Matcher, _same_birth
+from .import_matching import CADRE_FIELDS, PLACEMENT_FIELDS, _Matcher, _same_birth, _Seen
 from .models import HostUnit, Placement, RosterImport, RosterImportChange
 
 FOOTER_WORDS = ("合计", "总计", "共计", "小计", "以上", "填表人", "审核人", "制表人", "制表",
@@ -48,6 +56,8 @@ TEXT_COLUMNS = {  # roster column → (model, field) for plain text
     "political_status": (Cadre, "political_status"),
     "education": (Cadre, "education"),
 }
+ROWS_PER_CHUNK = 5000  # rows matched and written at a time: about 30 MB of objects
+MAX_PROBLEMS = 10_000  # problems kept of a file of several chunks; the rest are counted
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                     "八": 8, "九": 9, "十": 10}  # fmt: skip
 
@@ -118,6 +128,7 @@ class Table:
     columns: dict  # cell index → roster.Column
     headers: dict  # roster column key → the file's header text
     ignored: list[str]
+    body: object = None  # the rows below the header: an iterator of (index, cells)
 
 
 @dataclass
@@ -132,21 +143,49 @@ class ImportResult:
     resembling_host_units: dict[str, list[str]] = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
     roster_import: RosterImport | None = None
+    # Of the rows of earlier chunks, let go once they are done: what they did, their problems
+    # (the first MAX_PROBLEMS, the rest counted) and their batches.
+    done: dict = field(default_factory=lambda: defaultdict(int))
+    done_problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
+    done_batches: set = field(default_factory=set)
 
     def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+        return self.done[action] + sum(1 for row in self.rows if row.action == action)
 
     @property
     def problems(self) -> list[Problem]:
-        return self.file_problems + [p for row in self.rows for p in row.problems]
+        found = self.done_problems + [p for row in self.rows for p in row.problems]
+        return self.file_problems + found
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not (self.more_problems or self.problems)
 
     @property
     def batches(self) -> list[Batch]:
-        return sorted({row.batch for row in self.rows if row.batch}, key=lambda b: b.code)
+        found = self.done_batches | {row.batch for row in self.rows if row.batch}
+        return sorted(found, key=lambda b: b.code)
+
+    def let_go(self, rows: list[Row]):
+        """Keep what the rows did and let them go (a chunk done, not the file's last)."""
+        for row in rows:
+            if row.problems:
+                row.action = "error"
+            self.done[row.action] += 1
+            if row.batch:
+                self.done_batches.add(row.batch)
+            self.add_problems(row.problems)
+        self.rows = []
+
+    def add_problems(self, problems: list[Problem]):
+        room = max(MAX_PROBLEMS - len(self.done_problems), 0)
+        self.done_problems.extend(problems[:room])
+        self.more_problems += max(len(problems) - room, 0)
 
     def as_json(self) -> dict:
         return {
@@ -159,7 +198,7 @@ class ImportResult:
 
 
 def import_roster(
-    data: bytes,
+    data,
     file_name: str,
     *,
     batch: Batch | None = None,
@@ -168,32 +207,24 @@ def import_roster(
     source: str = RosterImport.Source.COMMAND,
     max_rows: int | None = None,
 ) -> ImportResult:
-    """Import a roster file; with dry_run, only report what importing it would do.
+    """Import a roster file (bytes, or a binary file read as a stream); with dry_run, only
+    report what importing it would do.
 
-    max_rows refuses a longer file before it is parsed (the web's limit; the command has none).
+    max_rows refuses a longer file before it is parsed (the web's limit; the command has none),
+    and keeps every row in result.rows. Without it, a file of more than ROWS_PER_CHUNK rows
+    keeps only counts and the first MAX_PROBLEMS problems.
     """
     result = ImportResult(file_name, dry_run)
     try:
-        sheets = reading.read(data, file_name, max_rows=max_rows)
+        sheets = reading.stream(data, file_name, max_rows=max_rows)
+        if max_rows is not None:  # bounded: the preview and the error file show every row
+            sheets = [reading.Sheet(sheet.name, list(sheet.rows)) for sheet in sheets]
+        _find_tables(result, sheets, batch)
+        if not result.file_problems:
+            size = ROWS_PER_CHUNK if max_rows is None else None
+            _import_chunks(result, _chunked(_parse_rows(result, batch), size), user, source)
     except reading.RosterFileError as error:
         result.file_problems.append(Problem(str(error)))
-        return _finish(result, user, source)
-    _find_tables(result, sheets, batch)
-    if not result.file_problems:
-        _parse_rows(result, batch)
-    if not result.file_problems and not result.rows:
-        result.file_problems.append(Problem(_("The file has a header row but no people below it.")))
-    if result.file_problems:
-        return _finish(result, user, source)
-    try:
-        with transaction.atomic():
-            if not dry_run:
-                _lock_batches(result.batches)
-            _Matcher(result).run()
-            if result.ok and not dry_run:
-                _write(result)
-                transaction.on_commit(statistics.figures_changed)
-                result.roster_import = _record(result, user, source)
     except DatabaseError as error:
         # Someone else wrote the same person or placement since the file was read.
         result.file_problems.append(
@@ -202,7 +233,71 @@ def import_roster(
                 % {"error": error}
             )
         )
+    if not result.ok:
+        result.roster_import = None  # rolled back with the rest
     return _finish(result, user, source)
+
+
+def _import_chunks(result: ImportResult, chunks, user, source):
+    """Match and write chunk after chunk in one transaction; roll back unless all went well.
+
+    One chunk (a small file, a web upload) is written only if it is right and not a dry run,
+    as ever. Several are each written as they are matched, so that the next matches what the
+    last wrote; the transaction is rolled back at the end on a dry run or any problem.
+    """
+    seen = _Seen([_sheet_label(result, table) for table in result.tables])
+    chunk = next(chunks, [])
+    if not chunk:
+        result.file_problems.append(Problem(_("The file has a header row but no people below it.")))
+        return
+    with transaction.atomic():
+        after = next(chunks, None)
+        several = after is not None
+        writing = several or not result.dry_run
+        while chunk:
+            _check_whole_file(chunk)
+            if writing:
+                _lock_batches({row.batch for row in chunk if row.batch})
+            result.rows = chunk
+            _Matcher(result, chunk, lock=writing).run()
+            for problem, action in seen.check(chunk):
+                result.done[action] -= 1
+                result.done["error"] += 1
+                result.add_problems([problem])
+            if writing and (several or result.ok):
+                _write(chunk)
+                if several:
+                    if result.roster_import is None:
+                        result.roster_import = _record(result, user, source, changes=False)
+                    _record_changes(result.roster_import, chunk)
+            if several:
+                seen.add(chunk)
+                result.let_go(chunk)
+            chunk, after = after, (next(chunks, None) if after is not None else None)
+        if several:
+            result.done_problems.sort(key=lambda p: (seen.sheets.index(p.sheet), p.row or 0))
+        if not writing or not result.ok or result.dry_run:
+            transaction.set_rollback(writing)
+            result.roster_import = None
+            return
+        transaction.on_commit(statistics.figures_changed)
+        if several:
+            _update_record(result)
+        else:
+            result.roster_import = _record(result, user, source)
+
+
+def _chunked(rows, size: int | None):
+    """Lists of `size` rows (all in one, without size)."""
+    if size is None:
+        yield list(rows)
+        return
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _sheet_label(result: ImportResult, table: Table) -> str:
+    return table.sheet.name if len(result.tables) > 1 else ""
 
 
 def _lock_batches(batches: list[Batch]):
@@ -239,10 +334,16 @@ def record_refusal(result: ImportResult, user, source) -> RosterImport:
 
 def _find_tables(result: ImportResult, sheets, batch):
     """Each sheet's header row: the first of its first 20 rows naming two roster columns."""
+    heads = []
     for sheet in sheets:
-        table = _header(sheet)
+        rows = iter(sheet.rows)
+        head = list(islice(rows, 20))
+        heads.append((head, rows))
+        table = _header(sheet, head)
         if table is None:
             continue  # a sheet of notes, or empty
+        table.body = chain(enumerate(head, 0), enumerate(rows, len(head)))
+        table.body = islice(table.body, table.header_row + 1, None)
         missing = _missing_columns(table, batch)
         for column in missing:
             result.file_problems.append(
@@ -260,7 +361,7 @@ def _find_tables(result: ImportResult, sheets, batch):
             )
     if result.tables or result.file_problems:
         return
-    if all(reading.is_blank(c) for s in sheets for r in s.rows for c in r):
+    if all(reading.is_blank(c) for head, rest in heads for r in chain(head, rest) for c in r):
         result.file_problems.append(Problem(_("The file is empty.")))
         return
     result.file_problems.append(
@@ -274,8 +375,8 @@ def _find_tables(result: ImportResult, sheets, batch):
     )
 
 
-def _header(sheet) -> Table | None:
-    for index, cells_ in enumerate(sheet.rows[:20]):
+def _header(sheet, head: list) -> Table | None:
+    for index, cells_ in enumerate(head):
         found, headers, ignored = {}, {}, []
         for i, cell in enumerate(cells_):
             column = roster.column_for_header(cell)
@@ -301,13 +402,12 @@ def _missing_columns(table: Table, batch) -> list[str]:
 
 
 def _parse_rows(result: ImportResult, batch: Batch | None):
+    """The file's rows, parsed and checked one by one as they stream in."""
     batches = BatchNames()
     memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
-    several = len(result.tables) > 1
     for table in result.tables:
-        sheet_label = table.sheet.name if several else ""
-        for index in range(table.header_row + 1, len(table.sheet.rows)):
-            cells_ = table.sheet.rows[index]
+        sheet_label = _sheet_label(result, table)
+        for index, cells_ in table.body:
             if _is_blank_row(table, cells_) or _is_footer(cells_) or _is_example(cells_):
                 continue
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
@@ -317,8 +417,9 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
                     _parse_cell(row, column.key, value, memo)
             _resolve_batch(row, batch, batches)
             _check_row(row)
-            result.rows.append(row)
-    _check_whole_file(result)
+            if len(memo) > 100_000:
+                memo.clear()  # a file of ever new values: keep memory bounded
+            yield row
 
 
 def _is_blank_row(table: Table, cells_) -> bool:
@@ -444,10 +545,11 @@ def _show_birth(born: date, precision: str) -> str:
     return f"{born:%Y.%m}" if precision == cells.MONTH else born.isoformat()
 
 
-def _check_whole_file(result: ImportResult):
-    """The same ID number twice in one batch (one person may well be in two batches)."""
+def _check_whole_file(rows: list[Row]):
+    """The same ID number twice in one batch (one person may well be in two batches), within
+    a chunk; across chunks _Seen finds them by the cadre the number matched."""
     rows_of = defaultdict(list)
-    for row in result.rows:
+    for row in rows:
         number = row.values.get("id_number")
         if number and row.batch and not cells.is_masked_id_number(number):
             rows_of[(number, row.batch.pk)].append(row)
@@ -525,8 +627,8 @@ def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):
 # Writing
 
 
-def _write(result: ImportResult):
-    rows = [row for row in result.rows if row.action in ("new", "updated")]
+def _write(chunk: list[Row]):
+    rows = [row for row in chunk if row.action in ("new", "updated")]
     units = {}
     for row in rows:
         unit = row.placement.host_unit
@@ -566,7 +668,7 @@ def _write(result: ImportResult):
         Placement.objects.bulk_update(changed_placements, fields, batch_size=1000)
 
 
-def _record(result: ImportResult, user, source) -> RosterImport:
+def _record(result: ImportResult, user, source, *, changes=True) -> RosterImport:
     record = RosterImport.objects.create(
         user=user if user and user.is_authenticated else None,
         source=source,
@@ -575,25 +677,39 @@ def _record(result: ImportResult, user, source) -> RosterImport:
         new_count=result.count("new"),
         updated_count=result.count("updated"),
         unchanged_count=result.count("unchanged"),
-        error_count=len(result.problems),
+        error_count=result.problem_count,
         errors=[p.as_dict() for p in result.problems[:1000]],
     )
     batches = result.batches
     if batches:
         record.batches.set(batches)
-    if result.ok:
-        bulk_insert(
-            RosterImportChange,
-            (
-                RosterImportChange(
-                    roster_import_id=record.pk,
-                    placement_id=row.placement.pk,
-                    row=row.number,
-                    action=row.action,
-                    fields=row.recorded,
-                )
-                for row in result.rows
-                if row.action in ("new", "updated")
-            ),
-        )
+    if result.ok and changes:
+        _record_changes(record, result.rows)
     return record
+
+
+def _record_changes(record: RosterImport, rows: list[Row]):
+    bulk_insert(
+        RosterImportChange,
+        (
+            RosterImportChange(
+                roster_import_id=record.pk,
+                placement_id=row.placement.pk,
+                row=row.number,
+                action=row.action,
+                fields=row.recorded,
+            )
+            for row in rows
+            if row.action in ("new", "updated")
+        ),
+    )
+
+
+def _update_record(result: ImportResult):
+    """The counts of a file of several chunks, its record made when the first was written."""
+    record = result.roster_import
+    record.new_count = result.count("new")
+    record.updated_count = result.count("updated")
+    record.unchanged_count = result.count("unchanged")
+    record.save(update_fields=["new_count", "updated_count", "unchanged_count"])
+    record.batches.set(result.batches)
