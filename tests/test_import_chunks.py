@@ -98,3 +98,11 @@ def test_the_command_reads_the_file_as_a_stream_and_keeps_its_json(sz3, tmp_path
     call_command("import_roster", str(path), "--json")
     out = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert out == {"new": 10, "updated": 0, "unchanged": 0, "errors": [], "dry_run": False}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gbk", "utf-16"])
+def test_a_streamed_file_is_decoded_in_any_roster_encoding(sz3, encoding):
+    data = io.BytesIO(csv_bytes(table([person(n) for n in range(1, 7)]), encoding=encoding))
+    result = importing.import_roster(data, "r.csv")
+    assert result.ok and result.count("new") == 6
+    assert Cadre.objects.filter(name=person(1)["姓名"]).exists()
