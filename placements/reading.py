@@ -241,7 +241,13 @@ def _check_xlsx(data, max_rows: int | None, work: Work | None = None):
                         elif member.filename.lower().endswith("sharedstrings.xml"):
                             strings += _count(_XLSX_STRING, text, tail)
                             if work.max_cells is not None and strings > work.max_cells:
-                                raise _too_many_strings(strings, work.max_cells)
+                                raise RosterFileError(
+                                    _(
+                                        "The Excel file holds more than %(limit)d texts, more "
+                                        "than an upload's rows can use. It was not read."
+                                    )
+                                    % {"limit": work.max_cells}
+                                )
                         tail = text[-_TAIL:]
     except RosterFileError:
         raise
