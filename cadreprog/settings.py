@@ -140,6 +140,9 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 # (the server operator's) has none.
 ROSTER_UPLOAD_MAX_BYTES = env.int("ROSTER_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 ROSTER_UPLOAD_MAX_ROWS = env.int("ROSTER_UPLOAD_MAX_ROWS", default=20000)
+# Seconds an upload may spend being read and parsed before it is refused (the command line: no
+# limit), so that a file costing little to send cannot hold a worker for minutes.
+ROSTER_UPLOAD_SECONDS = env.float("ROSTER_UPLOAD_SECONDS", default=30.0)
 # Where `manage.py backup` (make backup) writes.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 # Uploads of rosters run to 10 MB (10,000 rows with long unit names); keep them in memory.

@@ -44,13 +44,15 @@ class ImportCommand(BaseCommand):
                 raise CommandError(
                     _("There is no batch %(batch)s.") % {"batch": batch}, returncode=2
                 )
-        result = self.run_import(path.read_bytes(), path.name, batch=target, dry_run=dry_run)
+        # The file, not its bytes: a roster import reads a large file as a stream.
+        with path.open("rb") as data:
+            result = self.run_import(data, path.name, batch=target, dry_run=dry_run)
         for problem in result.problems:
             self.stderr.write(str(problem))
         if not result.ok:
+            count = len(result.problems) + getattr(result, "more_problems", 0)
             self.stdout.write(
-                _("Not imported, nothing written: %(errors)d errors.")
-                % {"errors": len(result.problems)}
+                _("Not imported, nothing written: %(errors)d errors.") % {"errors": count}
             )
         else:
             self.stdout.write(self.summary(result, dry_run))

@@ -10,65 +10,46 @@ file imported twice changes nothing, and a corrected file updates in place.
 A blank cell keeps what is stored: a roster sent again without host units does not unplace the
 cadres that staff have placed since.
 
+Memory is bounded by ROWS_PER_CHUNK, not by the file: the command line's file streams in, and
+its rows are matched and written a chunk at a time inside the one transaction, later chunks
+matching what earlier ones wrote. Whole-file checks keep only keys of earlier chunks (_Seen).
+A file of more than one chunk is written even on a dry run or after a problem, so every chunk
+is checked as the import would check it, and rolled back at the end: all or nothing still.
+Queries grow with the chunks (the same dozen or so per chunk), never with the rows. A web
+upload (max_rows) is one chunk, its rows kept for the preview and the error file.
+
 Imports run one at a time, whatever batches they name (_serialise_imports), so one person is
 never made twice; the cadres and placements an import updates get a new version and are held
 until it commits, so an edit opened before it is refused instead of overwriting it. What the
 database still refuses is a message in the result, never a traceback.
 """
 
-import re
-from bisect import bisect_left
 from collections import defaultdict
-from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date
-from itertools import islice
+from itertools import chain, islice
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadreprog.bulk import bulk_insert
-from cohorts import idnumbers
-from cohorts.models import Batch, Cadre, Programme
-from cohorts.text import halfwidth, normalise_name, squeeze
+from cohorts.models import Batch, Cadre
 
-from . import cells, ranks, reading, roster, statistics
-from .models import (
-    HostUnit,
-    Placement,
-    RosterImport,
-    RosterImportChange,
-    host_unit_core,
-    host_unit_key,
+from . import cells, reading, roster, statistics
+from .import_matching import CADRE_FIELDS, PLACEMENT_FIELDS, _Matcher, _Seen
+from .import_rows import (  # noqa: F401 - BatchNames is imported from here (ledger.importing)
+    BatchNames,
+    _check_row,
+    _parse_cell,
+    _resolve_batch,
 )
+from .models import HostUnit, Placement, RosterImport, RosterImportChange
 
 FOOTER_WORDS = ("合计", "总计", "共计", "小计", "以上", "填表人", "审核人", "制表人", "制表",
                 "填报人", "填报单位", "填表日期", "填报日期", "审核", "负责人", "联系人", "盖章",
                 "注：", "注:", "备注：", "备注:", "说明")  # fmt: skip
-CHUNK = 2000  # parameters per IN (…) query, well under SQLite's limit
-CADRE_FIELDS = ["name", "gender", "birth_date", "id_number", "ethnicity", "political_status",
-                "education", "phone"]  # fmt: skip
-PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "district", "group",
-                    "host_unit", "role", "start_date", "end_date", "notes"]  # fmt: skip
-# Columns whose reading depends on the cell alone (not on the row), and whose values repeat.
-REPEATING = {"batch", "gender", "rank", "category", "home_unit", "host_unit", "position",
-             "district", "group", "host_role", "ethnicity", "political_status",
-             "education"}  # fmt: skip
-TEXT_COLUMNS = {  # roster column → (model, field) for plain text
-    "position": (Placement, "position"),
-    "district": (Placement, "district"),
-    "group": (Placement, "group"),
-    "host_role": (Placement, "role"),
-    "notes": (Placement, "notes"),
-    "ethnicity": (Cadre, "ethnicity"),
-    "political_status": (Cadre, "political_status"),
-    "education": (Cadre, "education"),
-}
-# Control characters but tab and line ends (which a cell may hold): a roster's text has none.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                    "八": 8, "九": 9, "十": 10}  # fmt: skip
+ROWS_PER_CHUNK = 5000  # rows matched and written at a time: about 30 MB of objects
+MAX_PROBLEMS = 10_000  # problems kept of a file of several chunks; the rest are counted
 
 
 @dataclass
@@ -137,6 +118,7 @@ class Table:
     columns: dict  # cell index → roster.Column
     headers: dict  # roster column key → the file's header text
     ignored: list[str]
+    body: object = None  # the rows below the header: an iterator of (index, cells)
 
 
 @dataclass
@@ -151,21 +133,49 @@ class ImportResult:
     resembling_host_units: dict[str, list[str]] = field(default_factory=dict)
     tables: list[Table] = field(default_factory=list)
     roster_import: RosterImport | None = None
+    # Of the rows of earlier chunks, let go once they are done: what they did, their problems
+    # (the first MAX_PROBLEMS, the rest counted) and their batches.
+    done: dict = field(default_factory=lambda: defaultdict(int))
+    done_problems: list[Problem] = field(default_factory=list)
+    more_problems: int = 0
+    done_batches: set = field(default_factory=set)
 
     def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
+        return self.done[action] + sum(1 for row in self.rows if row.action == action)
 
     @property
     def problems(self) -> list[Problem]:
-        return self.file_problems + [p for row in self.rows for p in row.problems]
+        found = self.done_problems + [p for row in self.rows for p in row.problems]
+        return self.file_problems + found
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.problems) + self.more_problems
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not (self.more_problems or self.problems)
 
     @property
     def batches(self) -> list[Batch]:
-        return sorted({row.batch for row in self.rows if row.batch}, key=lambda b: b.code)
+        found = self.done_batches | {row.batch for row in self.rows if row.batch}
+        return sorted(found, key=lambda b: b.code)
+
+    def let_go(self, rows: list[Row]):
+        """Keep what the rows did and let them go (a chunk done, not the file's last)."""
+        for row in rows:
+            if row.problems:
+                row.action = "error"
+            self.done[row.action] += 1
+            if row.batch:
+                self.done_batches.add(row.batch)
+            self.add_problems(row.problems)
+        self.rows = []
+
+    def add_problems(self, problems: list[Problem]):
+        room = max(MAX_PROBLEMS - len(self.done_problems), 0)
+        self.done_problems.extend(problems[:room])
+        self.more_problems += max(len(problems) - room, 0)
 
     def as_json(self) -> dict:
         return {
@@ -178,7 +188,7 @@ class ImportResult:
 
 
 def import_roster(
-    data: bytes,
+    data,
     file_name: str,
     *,
     batch: Batch | None = None,
@@ -187,33 +197,24 @@ def import_roster(
     source: str = RosterImport.Source.COMMAND,
     max_rows: int | None = None,
 ) -> ImportResult:
-    """Import a roster file; with dry_run, only report what importing it would do.
+    """Import a roster file (bytes, or a binary file read as a stream); with dry_run, only
+    report what importing it would do.
 
-    max_rows refuses a longer file before it is parsed (the web's limit; the command has none).
+    max_rows refuses a longer file before it is parsed (the web's limit; the command has none),
+    and keeps every row in result.rows. Without it, a file of more than ROWS_PER_CHUNK rows
+    keeps only counts and the first MAX_PROBLEMS problems.
     """
     result = ImportResult(file_name, dry_run)
     try:
-        sheets = reading.read(data, file_name, max_rows=max_rows)
+        sheets = reading.stream(data, file_name, max_rows=max_rows)
+        if max_rows is not None:  # bounded: the preview and the error file show every row
+            sheets = [reading.Sheet(sheet.name, list(sheet.rows)) for sheet in sheets]
+        _find_tables(result, sheets, batch)
+        if not result.file_problems:
+            size = ROWS_PER_CHUNK if max_rows is None else None
+            _import_chunks(result, _chunked(_parse_rows(result, batch), size), user, source)
     except reading.RosterFileError as error:
         result.file_problems.append(Problem(str(error)))
-        return _finish(result, user, source)
-    _find_tables(result, sheets, batch)
-    if not result.file_problems:
-        _parse_rows(result, batch)
-    if not result.file_problems and not result.rows:
-        result.file_problems.append(Problem(_("The file has a header row but no people below it.")))
-    if result.file_problems:
-        return _finish(result, user, source)
-    try:
-        with transaction.atomic():
-            if not dry_run:
-                _serialise_imports()
-                _lock_batches(result.batches)
-            _Matcher(result).run()
-            if result.ok and not dry_run:
-                _write(result)
-                transaction.on_commit(statistics.figures_changed)
-                result.roster_import = _record(result, user, source)
     except IntegrityError:
         # Only if something other than an import wrote the same person or unit meanwhile.
         result.file_problems.append(
@@ -231,7 +232,73 @@ def import_roster(
                 % {"error": error}
             )
         )
+    if not result.ok:
+        result.roster_import = None  # rolled back with the rest
     return _finish(result, user, source)
+
+
+def _import_chunks(result: ImportResult, chunks, user, source):
+    """Match and write chunk after chunk in one transaction; roll back unless all went well.
+
+    One chunk (a small file, a web upload) is written only if it is right and not a dry run,
+    as ever. Several are each written as they are matched, so that the next matches what the
+    last wrote; the transaction is rolled back at the end on a dry run or any problem.
+    """
+    seen = _Seen([_sheet_label(result, table) for table in result.tables])
+    chunk = next(chunks, [])
+    if not chunk:
+        result.file_problems.append(Problem(_("The file has a header row but no people below it.")))
+        return
+    with transaction.atomic():
+        after = next(chunks, None)
+        several = after is not None
+        writing = several or not result.dry_run
+        if writing:
+            _serialise_imports()
+        while chunk:
+            _check_whole_file(chunk)
+            if writing:
+                _lock_batches({row.batch for row in chunk if row.batch})
+            result.rows = chunk
+            _Matcher(result, chunk, lock=writing).run()
+            for problem, action in seen.check(chunk):
+                result.done[action] -= 1
+                result.done["error"] += 1
+                result.add_problems([problem])
+            if writing and (several or result.ok):
+                _write(chunk)
+                if several:
+                    if result.roster_import is None:
+                        result.roster_import = _record(result, user, source, changes=False)
+                    _record_changes(result.roster_import, chunk)
+            if several:
+                seen.add(chunk)
+                result.let_go(chunk)
+            chunk, after = after, (next(chunks, None) if after is not None else None)
+        if several:
+            result.done_problems.sort(key=lambda p: (seen.sheets.index(p.sheet), p.row or 0))
+        if not writing or not result.ok or result.dry_run:
+            transaction.set_rollback(writing)
+            result.roster_import = None
+            return
+        transaction.on_commit(statistics.figures_changed)
+        if several:
+            _update_record(result)
+        else:
+            result.roster_import = _record(result, user, source)
+
+
+def _chunked(rows, size: int | None):
+    """Lists of `size` rows (all in one, without size)."""
+    if size is None:
+        yield list(rows)
+        return
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _sheet_label(result: ImportResult, table: Table) -> str:
+    return table.sheet.name if len(result.tables) > 1 else ""
 
 
 # Any constant of the project's own: the key of the one advisory lock that imports take.
@@ -243,8 +310,8 @@ def _serialise_imports():
     wrote, so two imports of one person into two batches make one cadre, not two.
 
     Taken first in the transaction, before matching reads anything, and held until it ends.
-    PostgreSQL: one transaction-level advisory lock (a dry run, which writes nothing, takes
-    none). SQLite: transactions start IMMEDIATE (settings), so writers queue at BEGIN already.
+    PostgreSQL: one transaction-level advisory lock (a one-chunk dry run, which writes nothing,
+    takes none). SQLite: transactions start IMMEDIATE (settings), so writers queue at BEGIN.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -282,10 +349,16 @@ def record_refusal(result: ImportResult, user, source) -> RosterImport:
 
 def _find_tables(result: ImportResult, sheets, batch):
     """Each sheet's header row: the first of its first 20 rows naming two roster columns."""
+    heads = []
     for sheet in sheets:
-        table = _header(sheet)
+        rows = iter(sheet.rows)
+        head = list(islice(rows, 20))
+        heads.append((head, rows))
+        table = _header(sheet, head)
         if table is None:
             continue  # a sheet of notes, or empty
+        table.body = chain(enumerate(head, 0), enumerate(rows, len(head)))
+        table.body = islice(table.body, table.header_row + 1, None)
         missing = _missing_columns(table, batch)
         for column in missing:
             result.file_problems.append(
@@ -303,7 +376,7 @@ def _find_tables(result: ImportResult, sheets, batch):
             )
     if result.tables or result.file_problems:
         return
-    if all(reading.is_blank(c) for s in sheets for r in s.rows for c in r):
+    if all(reading.is_blank(c) for head, rest in heads for r in chain(head, rest) for c in r):
         result.file_problems.append(Problem(_("The file is empty.")))
         return
     result.file_problems.append(
@@ -317,8 +390,8 @@ def _find_tables(result: ImportResult, sheets, batch):
     )
 
 
-def _header(sheet) -> Table | None:
-    for index, cells_ in enumerate(sheet.rows[:20]):
+def _header(sheet, head: list) -> Table | None:
+    for index, cells_ in enumerate(head):
         found, headers, ignored = {}, {}, []
         for i, cell in enumerate(cells_):
             column = roster.column_for_header(cell)
@@ -344,13 +417,12 @@ def _missing_columns(table: Table, batch) -> list[str]:
 
 
 def _parse_rows(result: ImportResult, batch: Batch | None):
+    """The file's rows, parsed and checked one by one as they stream in."""
     batches = BatchNames()
     memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
-    several = len(result.tables) > 1
     for table in result.tables:
-        sheet_label = table.sheet.name if several else ""
-        for index in range(table.header_row + 1, len(table.sheet.rows)):
-            cells_ = table.sheet.rows[index]
+        sheet_label = _sheet_label(result, table)
+        for index, cells_ in table.body:
             if _is_blank_row(table, cells_) or _is_footer(cells_) or _is_example(cells_):
                 continue
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
@@ -360,8 +432,9 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
                     _parse_cell(row, column.key, value, memo)
             _resolve_batch(row, batch, batches)
             _check_row(row)
-            result.rows.append(row)
-    _check_whole_file(result)
+            if len(memo) > 100_000:
+                memo.clear()  # a file of ever new values: keep memory bounded
+            yield row
 
 
 def _is_blank_row(table: Table, cells_) -> bool:
@@ -379,135 +452,11 @@ def _is_footer(cells_) -> bool:
     return any(cells.text(c).startswith(FOOTER_WORDS) for c in filled)
 
 
-def _parse_cell(row: Row, key: str, value, memo: dict):
-    if isinstance(value, str) and (control := _CONTROL.search(value)):
-        # The database refuses a NUL, and a spreadsheet cannot hold any of them: say where.
-        row.error(
-            key,
-            _(
-                "The cell holds a control character (U+%(code)04X), which a roster cannot hold. "
-                "Delete it in the file and upload it again."
-            )
-            % {"code": ord(control[0])},
-        )
-        return
-    if key in REPEATING:
-        # A roster repeats its units, ranks, districts and groups on every row: read each once.
-        try:
-            ok, outcome = memo[key, value]
-        except (KeyError, TypeError):  # not read yet, or a cell that is no dictionary key
-            ok, outcome = _read_cell(row, key, value)
-            with suppress(TypeError):
-                memo[key, value] = ok, outcome
-    else:
-        ok, outcome = _read_cell(row, key, value)
-    if ok:
-        row.values[key] = outcome
-    else:
-        row.error(key, outcome)
-
-
-def _read_cell(row: Row, key: str, value) -> tuple[bool, object]:
-    """(True, the value read) or (False, why it cannot be read)."""
-    try:
-        return True, _parse_value(row, key, value)
-    except cells.CellError as error:
-        return False, str(error)
-
-
-def _parse_value(row: Row, key: str, value):
-    if key == "batch":
-        return squeeze(cells.text(value))
-    if key == "name":
-        return _fits(normalise_name(cells.text(value)), Cadre, "name")
-    if key == "gender":
-        try:
-            return roster.parse_gender(cells.text(value))
-        except ValueError:
-            raise cells.CellError(
-                _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
-            ) from None
-    if key == "birth_date":
-        born, row.birth_precision = cells.birth_month(value)
-        return born
-    if key == "id_number":
-        return cells.id_number(value)
-    if key == "phone":
-        return cells.phone(value)
-    if key == "rank":
-        try:
-            return ranks.parse(cells.text(value))
-        except ValueError:
-            raise cells.CellError(
-                _("%(value)s is not a rank: write it as in 正处级, 副处, 一级调研员, 科员 or 处级.")
-                % {"value": cells.text(value)}
-            ) from None
-    if key == "category":
-        try:
-            return roster.parse_category(cells.text(value))
-        except ValueError:
-            raise cells.CellError(
-                _("%(value)s is not a category; use one of %(choices)s.")
-                % {"value": cells.text(value), "choices": roster.category_spellings()}
-            ) from None
-    if key in ("start_date", "end_date"):
-        return cells.full_date(value)
-    text = squeeze(cells.text(value))
-    model, name = {"home_unit": (Placement, "home_unit"), "host_unit": (HostUnit, "name")}.get(
-        key
-    ) or TEXT_COLUMNS[key]
-    return _fits(text, model, name)
-
-
-def _fits(text: str, model, field_name: str) -> str:
-    limit = model._meta.get_field(field_name).max_length
-    if limit and len(text) > limit:
-        raise cells.CellError(
-            _("%(count)d characters is too long; at most %(limit)d.")
-            % {"count": len(text), "limit": limit}
-        )
-    return text
-
-
-def _check_row(row: Row):
-    reported = {p.column for p in row.problems}
-    for column in roster.COLUMNS:
-        missing = column.required and not row.values.get(column.key)
-        if missing and row.headers.get(column.key) not in reported:
-            row.error(column.key, _("This column must not be empty."))
-    number, born = row.values.get("id_number"), row.values.get("birth_date")
-    if not number or cells.is_masked_id_number(number):
-        return
-    id_born, id_gender = idnumbers.birth_date(number), idnumbers.gender(number)
-    if born and not _same_birth(born, row.birth_precision, id_born):
-        row.error(
-            "birth_date",
-            _("The ID number says born on %(id_date)s, but the file says %(date)s.")
-            % {"id_date": id_born.isoformat(), "date": _show_birth(born, row.birth_precision)},
-        )
-    gender = row.values.get("gender")
-    if gender and gender != id_gender:
-        row.error(
-            "gender",
-            _("The ID number says %(id_gender)s, but the file says %(gender)s.")
-            % {"id_gender": roster.gender_label(id_gender), "gender": roster.gender_label(gender)},
-        )
-
-
-def _same_birth(born: date, precision: str, other: date) -> bool:
-    if precision == cells.MONTH:
-        return (born.year, born.month) == (other.year, other.month)
-    return born == other
-
-
-def _show_birth(born: date, precision: str) -> str:
-    return f"{born:%Y.%m}" if precision == cells.MONTH else born.isoformat()
-
-
-def _check_whole_file(result: ImportResult):
-    """The same ID number twice in one batch (one person may well be in two batches)."""
+def _check_whole_file(rows: list[Row]):
+    """The same ID number twice in one batch (one person may well be in two batches), within
+    a chunk; across chunks _Seen finds them by the cadre the number matched."""
     rows_of = defaultdict(list)
-    for row in result.rows:
+    for row in rows:
         number = row.values.get("id_number")
         if number and row.batch and not cells.is_masked_id_number(number):
             rows_of[(number, row.batch.pk)].append(row)
@@ -520,429 +469,11 @@ def _check_whole_file(result: ImportResult):
             )
 
 
-# Batches: SZ-3, 深圳第3批, 深圳第三批, 第三批赴深圳体悟实训 all name one batch.
-
-
-class BatchNames:
-    def __init__(self):
-        self.batches = {(b.programme_id, b.number): b for b in Batch.objects.all()}
-        self.programmes = list(Programme.objects.all())
-        self.cache = {}
-
-    def find(self, written: str) -> Batch | None:
-        if written not in self.cache:
-            self.cache[written] = self._find(written)
-        return self.cache[written]
-
-    def _find(self, written: str) -> Batch | None:
-        text = halfwidth(written).strip()
-        parsed = Batch.parse_code(text)
-        if parsed:
-            code, number = parsed
-            programme = next((p for p in self.programmes if p.code == code), None)
-        else:
-            match = re.search(r"第\s*([0-9]+|[一二两三四五六七八九十]+)\s*批", text)
-            number = _number(match[1]) if match else None
-            rest = text.replace(match[0], "") if match else text
-            named = [p for p in self.programmes if p.city and p.city in rest]
-            programme = named[0] if len(named) == 1 else None
-        if programme is None or number is None:
-            return None
-        return self.batches.get((programme.pk, number))
-
-
-def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    tens, _sep, units = text.partition("十")
-    if "十" in text:
-        return CHINESE_NUMERALS.get(tens, 1) * 10 + CHINESE_NUMERALS.get(units, 0)
-    return CHINESE_NUMERALS.get(text)
-
-
-def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):
-    written = cells.text(row.values.pop("batch", "")) if "batch" in row.values else ""
-    if not written:
-        row.batch = given
-        if given is None:
-            row.error("batch", _("This column must not be empty."))
-        return
-    found = names.find(written)
-    if found is None:
-        row.error("batch", _("There is no batch %(batch)s.") % {"batch": written})
-    elif given and found != given:
-        row.error(
-            "batch",
-            _("The file names %(written)s, but the import is for %(batch)s.")
-            % {"written": written, "batch": given},
-        )
-    else:
-        row.batch = found
-
-
-# Matching against the database and deciding what changes
-
-
-class _UnitCores:
-    """Known host units by their core name (host_unit_core), to flag a new unit whose core is
-    the start of a known one's, or the other way round: 腾讯科技 ~ 腾讯 (at least 2 characters).
-    Sorted, so that each new unit costs a few lookups, not a pass over every known unit."""
-
-    def __init__(self, names):
-        self.by_core = defaultdict(list)
-        for name in names:
-            self.by_core[host_unit_core(name)].append(name)
-        self.cores = sorted(core for core in self.by_core if len(core) >= 2)
-
-    def resembling(self, core: str) -> list[str]:
-        if len(core) < 2:
-            return []
-        found = set()
-        for end in range(2, len(core) + 1):  # known cores that start this one
-            found.update(self.by_core.get(core[:end], ()))
-        start = bisect_left(self.cores, core)  # known cores that this one starts
-        for other in self.cores[start:]:
-            if not other.startswith(core):
-                break
-            found.update(self.by_core[other])
-        return sorted(found)
-
-
-class _Matcher:
-    def __init__(self, result: ImportResult):
-        self.result = result
-        self.rows = [row for row in result.rows if not row.problems]
-        self.cadres = {}  # pk → Cadre
-
-    def run(self):
-        cadres = self._match_cadres()
-        placements = self._placements_of(cadres)
-        host_units = self._host_units()
-        new_people = {}
-        seen = {}
-        for row in self.rows:
-            cadre = cadres.get(id(row))
-            if cadre is None:
-                cadre = self._new_cadre(row, new_people)
-            if row.problems:
-                continue
-            key = (id(cadre), row.batch.pk)
-            if key in seen:
-                rows = f"{seen[key].place(row)}、{row.place(seen[key])}"
-                for other in (seen[key], row):
-                    other.error(
-                        "name",
-                        _("The same person is twice in %(batch)s: rows %(rows)s.")
-                        % {"batch": row.batch, "rows": rows},
-                    )
-                continue
-            seen[key] = row
-            row.cadre = cadre
-            self._apply(row, cadre, placements.get((cadre.pk, row.batch.pk)), host_units)
-        for row in self.result.rows:
-            if row.problems:
-                row.action = "error"
-
-    def _match_cadres(self) -> dict:
-        """{id(row): Cadre} for the rows that name a person already known."""
-        self._match_masked()
-        numbers = sorted(
-            {row.values["id_number"] for row in self.rows if row.values.get("id_number")}
-        )
-        by_number = {}
-        for chunk in _chunks(numbers):
-            for cadre in self._locked(Cadre.objects.filter(id_number__in=chunk)):
-                by_number[cadre.id_number] = self._known(cadre)
-        matched, unmatched = {}, []
-        for row in self.rows:
-            number = row.values.get("id_number")
-            if number and number in by_number:
-                matched[id(row)] = by_number[number]
-            else:
-                unmatched.append(row)
-        matched.update(self._match_by_name(unmatched))
-        return matched
-
-    def _locked(self, queryset, of=("self",)):
-        """Unless a dry run: the cadres read are held until the import commits, so an edit
-        opened before it is refused (the import bumps their version) instead of overwriting
-        it, and one saved meanwhile waits instead of being overwritten by values read before."""
-        return queryset if self.result.dry_run else queryset.select_for_update(of=of)
-
-    def _known(self, cadre: Cadre) -> Cadre:
-        """One object per person, however many rows or queries find them."""
-        return self.cadres.setdefault(cadre.pk, cadre)
-
-    def _match_masked(self):
-        """A masked ID number (from an export) stands for the cadre already in the batch."""
-        masked = [
-            row for row in self.rows if cells.is_masked_id_number(row.values.get("id_number", ""))
-        ]
-        if not masked:
-            return
-        known = defaultdict(list)
-        for chunk in _chunks(sorted({row.name for row in masked})):
-            for p in Placement.objects.filter(
-                cadre__name__in=chunk, batch__in={row.batch for row in masked}
-            ).select_related("cadre"):
-                known[(p.batch_id, p.cadre.name)].append(p.cadre)
-        for row in masked:
-            found = [
-                cadre
-                for cadre in known.get((row.batch.pk, row.name), [])
-                if idnumbers.fits_mask(cadre.id_number, row.values["id_number"])
-            ]
-            if len(found) == 1:
-                row.masked_id = row.values["id_number"]
-                row.values["id_number"] = found[0].id_number
-            else:
-                row.error(
-                    "id_number",
-                    _(
-                        "%(value)s is a masked ID number that fits no cadre of this name in "
-                        "%(batch)s. Give the full ID number."
-                    )
-                    % {"value": row.values["id_number"], "batch": row.batch},
-                )
-        self.rows = [row for row in self.rows if not row.problems]
-
-    def _match_by_name(self, rows) -> dict:
-        """Name + birth date + home unit, for rows whose ID number is absent or not yet known.
-
-        A row with an ID number can only be someone stored without one: in an archive of
-        200,000 cadres every common name has hundreds of namesakes, who need not be fetched.
-        """
-        without_number = {row.name for row in rows if not row.values.get("id_number")}
-        with_number = {row.name for row in rows if row.values.get("id_number")} - without_number
-        units = sorted({row.values.get("home_unit", "") for row in rows})
-        candidates = defaultdict(set)
-        people = {}
-        for names, numbered in ((without_number, False), (with_number, True)):
-            for chunk in _chunks(sorted(names)):
-                found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
-                if numbered:
-                    found = found.filter(cadre__id_number__isnull=True)
-                for p in self._locked(found.select_related("cadre"), of=("cadre",)):
-                    candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
-                    people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
-        matched = {}
-        for row in rows:
-            found = [
-                people[pk]
-                for pk in candidates.get((row.name, row.values.get("home_unit", "")), ())
-                if self._could_be(row, people[pk])
-            ]
-            if len(found) == 1:
-                matched[id(row)] = self._known(found[0])
-            elif len(found) > 1:
-                row.error(
-                    "name",
-                    _(
-                        "%(count)d cadres named %(name)s work at %(unit)s; give the ID number to "
-                        "say which one."
-                    )
-                    % {"count": len(found), "name": row.name, "unit": row.values["home_unit"]},
-                )
-        return matched
-
-    @staticmethod
-    def _could_be(row: Row, cadre: Cadre) -> bool:
-        number = row.values.get("id_number")
-        if number and cadre.id_number:
-            return False  # both have ID numbers, and they differ: two people
-        born, precision = row.values.get("birth_date"), row.birth_precision
-        if number:  # the ID number tells the birth date and gender better than the file
-            # By month: a birth date stored without an ID number may be a month's first day.
-            born, precision = idnumbers.birth_date(number), cells.MONTH
-            if cadre.gender and cadre.gender != idnumbers.gender(number):
-                return False
-        if born and cadre.birth_date:
-            return _same_birth(born, precision, cadre.birth_date)
-        return True
-
-    def _placements_of(self, cadres: dict) -> dict:
-        """{(cadre id, batch id): Placement} for every placement of the matched cadres."""
-        found = {}
-        self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
-        placements = Placement.objects.select_related("batch__programme", "host_unit")
-        if not self.result.dry_run:
-            # Hold the rows until the import commits: an edit meanwhile waits, then sees the new
-            # version, instead of being overwritten.
-            placements = placements.select_for_update(of=("self",))
-        for chunk in _chunks(sorted(self.cadres)):
-            for p in placements.filter(cadre_id__in=chunk):
-                p.cadre = self.cadres[p.cadre_id]
-                found[(p.cadre_id, p.batch_id)] = p
-                self.placements_by_cadre[id(p.cadre)].append(p)
-        return found
-
-    def _host_units(self) -> dict:
-        """{name key: HostUnit}, existing ones fetched, unknown ones made (unsaved)."""
-        wanted = {}
-        for row in self.rows:
-            name = row.values.get("host_unit")
-            if name:
-                wanted.setdefault(host_unit_key(name), name)
-        units = {}
-        for chunk in _chunks(sorted(wanted)):
-            units.update({u.name_key: u for u in HostUnit.objects.filter(name_key__in=chunk)})
-        known = None
-        for key, name in wanted.items():
-            if key not in units:
-                unit = HostUnit(name=name)
-                unit.normalise()
-                units[key] = unit
-                self.result.new_host_units.append(unit.name)
-                if known is None:
-                    known = _UnitCores(HostUnit.objects.values_list("name", flat=True))
-                similar = known.resembling(host_unit_core(unit.name))
-                if similar:
-                    self.result.resembling_host_units[unit.name] = similar
-        return units
-
-    def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
-        """A cadre not yet known; two rows of one new person (two batches) share it."""
-        number = row.values.get("id_number")
-        key = number or (row.name, row.values.get("birth_date"), row.values.get("home_unit"))
-        if key not in new_people:
-            cadre = Cadre(name=row.name)
-            new_people[key] = cadre
-        return new_people[key]
-
-    def _apply(self, row: Row, cadre: Cadre, placement: Placement | None, host_units: dict):
-        before_cadre = {f: getattr(cadre, f) for f in CADRE_FIELDS}
-        values = row.values
-        for key in ("name", "id_number", "ethnicity", "political_status", "education", "phone"):
-            if values.get(key):
-                setattr(cadre, key, values[key])
-        if not cadre.id_number:
-            # Without an ID number, the file is the authority for gender and birth date.
-            if values.get("gender"):
-                cadre.gender = values["gender"]
-            born = values.get("birth_date")
-            if born and not (
-                cadre.birth_date and _same_birth(born, row.birth_precision, cadre.birth_date)
-            ):
-                cadre.birth_date = born
-        cadre.derive_from_id_number()
-        if cadre.pk is None or cadre.name != before_cadre["name"]:
-            cadre.normalise()  # sets the pinyin sort key; the file's values are normalised already
-
-        is_new = placement is None
-        if is_new:
-            placement = Placement(cadre=cadre, batch=row.batch)
-        placement.batch = row.batch
-        before = {f: getattr(placement, f) for f in PLACEMENT_FIELDS}
-        for key, attribute in (("home_unit", "home_unit"), ("position", "position"),
-                               ("district", "district"), ("group", "group"),
-                               ("host_role", "role"), ("notes", "notes"),
-                               ("category", "category")):  # fmt: skip
-            if values.get(key):
-                setattr(placement, attribute, values[key])
-        if "rank" in values:
-            placement.rank, placement.rank_tier = values["rank"]
-        if values.get("host_unit"):
-            placement.host_unit = host_units[host_unit_key(values["host_unit"])]
-        for key in ("start_date", "end_date"):
-            if key in values:
-                setattr(placement, key, values[key])
-        placement.normalise()
-        self._check_term(row, placement)
-        if row.problems:
-            return
-        changes = {
-            f: (before_cadre[f], getattr(cadre, f))
-            for f in CADRE_FIELDS
-            if before_cadre[f] != getattr(cadre, f)
-        }
-        changes |= {
-            f: (before[f], getattr(placement, f))
-            for f in PLACEMENT_FIELDS
-            if _value(before[f]) != _value(getattr(placement, f))
-        }
-        if cadre.pk is None or is_new:
-            row.action = "new"
-        else:
-            row.action = "updated" if changes else "unchanged"
-        row.placement = placement
-        if row.action == "updated":
-            row.changes = {field_label(f): (_show(b), _show(a)) for f, (b, a) in changes.items()}
-        row.recorded = {f: [_record_value(b), _record_value(a)] for f, (b, a) in changes.items()}
-        if is_new:
-            self.placements_by_cadre[id(cadre)].append(placement)
-
-    def _check_term(self, row: Row, placement: Placement):
-        batch_term = row.batch.term
-        term = placement.term_within(batch_term)
-        if (placement.start_date or placement.end_date) and batch_term.start is None:
-            row.error(
-                "start_date",
-                _("The batch has no start date yet, so the placement cannot have its own dates."),
-            )
-            return
-        if term.start and term.end and term.start > term.end:
-            row.error("end_date", _("The end date comes before the start date."))
-            return
-        if not batch_term.contains(term):
-            row.error(
-                "start_date" if "start_date" in row.values else "end_date",
-                _("The dates must lie inside the batch's term, %(start)s to %(end)s.")
-                % {"start": batch_term.start, "end": batch_term.end},
-            )
-            return
-        others = [
-            p for p in self.placements_by_cadre[id(placement.cadre)] if p.batch_id != row.batch.pk
-        ]
-        other = placement.overlapping(others, batch_term=batch_term)
-        if other:
-            row.error("batch", " ".join(placement.overlap_error(other, batch_term).messages))
-
-
-def _chunks(items, size=CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _value(value):
-    """Compare foreign keys by identity of the row they point at."""
-    if isinstance(value, HostUnit):
-        return value.pk or id(value)
-    return value
-
-
-def field_label(field_name: str) -> str:
-    for model in (Cadre, Placement):
-        try:
-            return str(model._meta.get_field(field_name).verbose_name)
-        except Exception:  # noqa: BLE001 - a field of the other model
-            continue
-    return field_name
-
-
-def _show(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _record_value(value):
-    if isinstance(value, HostUnit):
-        return value.name
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
 # Writing
 
 
-def _write(result: ImportResult):
-    rows = [row for row in result.rows if row.action in ("new", "updated")]
+def _write(chunk: list[Row]):
+    rows = [row for row in chunk if row.action in ("new", "updated")]
     units = {}
     for row in rows:
         unit = row.placement.host_unit
@@ -986,7 +517,7 @@ def _write(result: ImportResult):
         Placement.objects.bulk_update(changed_placements, fields, batch_size=1000)
 
 
-def _record(result: ImportResult, user, source) -> RosterImport:
+def _record(result: ImportResult, user, source, *, changes=True) -> RosterImport:
     record = RosterImport.objects.create(
         user=user if user and user.is_authenticated else None,
         source=source,
@@ -995,25 +526,39 @@ def _record(result: ImportResult, user, source) -> RosterImport:
         new_count=result.count("new"),
         updated_count=result.count("updated"),
         unchanged_count=result.count("unchanged"),
-        error_count=len(result.problems),
+        error_count=result.problem_count,
         errors=[p.as_dict() for p in result.problems[:1000]],
     )
     batches = result.batches
     if batches:
         record.batches.set(batches)
-    if result.ok:
-        bulk_insert(
-            RosterImportChange,
-            (
-                RosterImportChange(
-                    roster_import_id=record.pk,
-                    placement_id=row.placement.pk,
-                    row=row.number,
-                    action=row.action,
-                    fields=row.recorded,
-                )
-                for row in result.rows
-                if row.action in ("new", "updated")
-            ),
-        )
+    if result.ok and changes:
+        _record_changes(record, result.rows)
     return record
+
+
+def _record_changes(record: RosterImport, rows: list[Row]):
+    bulk_insert(
+        RosterImportChange,
+        (
+            RosterImportChange(
+                roster_import_id=record.pk,
+                placement_id=row.placement.pk,
+                row=row.number,
+                action=row.action,
+                fields=row.recorded,
+            )
+            for row in rows
+            if row.action in ("new", "updated")
+        ),
+    )
+
+
+def _update_record(result: ImportResult):
+    """The counts of a file of several chunks, its record made when the first was written."""
+    record = result.roster_import
+    record.new_count = result.count("new")
+    record.updated_count = result.count("updated")
+    record.unchanged_count = result.count("unchanged")
+    record.save(update_fields=["new_count", "updated_count", "unchanged_count"])
+    record.batches.set(result.batches)

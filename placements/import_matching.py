@@ -1,0 +1,454 @@
+"""Roster import, the second half: matching a file's rows to the people, placements and host
+units stored, and deciding what importing each row changes (placements.importing reads, checks
+and writes; it imports what it needs from here).
+
+Set-based: the rows of one chunk are matched in a handful of queries (IN lists of at most CHUNK
+parameters), never one query per row. A person by ID number, else by name, birth date and home
+unit (ambiguity is an error, never a guess); a placement by (cadre, batch).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from cohorts import idnumbers
+from cohorts.models import Cadre
+
+from . import cells, roster
+from .models import HostUnit, Placement, host_unit_core, host_unit_key
+
+if TYPE_CHECKING:
+    from .importing import ImportResult, Row
+
+CHUNK = 2000  # parameters per IN (…) query, well under SQLite's limit
+CADRE_FIELDS = ["name", "gender", "birth_date", "id_number", "ethnicity", "political_status",
+                "education", "phone"]  # fmt: skip
+PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "district", "group",
+                    "host_unit", "role", "start_date", "end_date", "notes"]  # fmt: skip
+
+
+def _same_birth(born: date, precision: str, other: date) -> bool:
+    if precision == cells.MONTH:
+        return (born.year, born.month) == (other.year, other.month)
+    return born == other
+
+
+class _UnitCores:
+    """Known host units by their core name (host_unit_core), to flag a new unit whose core is
+    the start of a known one's, or the other way round: 腾讯科技 ~ 腾讯 (at least 2 characters).
+    Sorted, so that each new unit costs a few lookups, not a pass over every known unit."""
+
+    def __init__(self, names):
+        self.by_core = defaultdict(list)
+        for name in names:
+            self.by_core[host_unit_core(name)].append(name)
+        self.cores = sorted(core for core in self.by_core if len(core) >= 2)
+
+    def resembling(self, core: str) -> list[str]:
+        if len(core) < 2:
+            return []
+        found = set()
+        for end in range(2, len(core) + 1):  # known cores that start this one
+            found.update(self.by_core.get(core[:end], ()))
+        start = bisect_left(self.cores, core)  # known cores that this one starts
+        for other in self.cores[start:]:
+            if not other.startswith(core):
+                break
+            found.update(self.by_core[other])
+        return sorted(found)
+
+
+class _Matcher:
+    """Matches one chunk of rows (the whole file, when it is one chunk); with lock, the
+    placements found are locked until the import's transaction ends."""
+
+    def __init__(self, result: ImportResult, rows: list[Row] | None = None, *, lock=None):
+        self.result = result
+        self.all_rows = result.rows if rows is None else rows
+        self.rows = [row for row in self.all_rows if not row.problems]
+        self.lock = not result.dry_run if lock is None else lock
+        self.cadres = {}  # pk → Cadre
+
+    def run(self):
+        cadres = self._match_cadres()
+        placements = self._placements_of(cadres)
+        host_units = self._host_units()
+        new_people = {}
+        seen = {}
+        for row in self.rows:
+            cadre = cadres.get(id(row))
+            if cadre is None:
+                cadre = self._new_cadre(row, new_people)
+            if row.problems:
+                continue
+            key = (id(cadre), row.batch.pk)
+            if key in seen:
+                rows = f"{seen[key].place(row)}、{row.place(seen[key])}"
+                for other in (seen[key], row):
+                    other.error(
+                        "name",
+                        _("The same person is twice in %(batch)s: rows %(rows)s.")
+                        % {"batch": row.batch, "rows": rows},
+                    )
+                continue
+            seen[key] = row
+            row.cadre = cadre
+            self._apply(row, cadre, placements.get((cadre.pk, row.batch.pk)), host_units)
+        for row in self.all_rows:
+            if row.problems:
+                row.action = "error"
+
+    def _match_cadres(self) -> dict:
+        """{id(row): Cadre} for the rows that name a person already known."""
+        self._match_masked()
+        numbers = sorted(
+            {row.values["id_number"] for row in self.rows if row.values.get("id_number")}
+        )
+        by_number = {}
+        for chunk in _chunks(numbers):
+            for cadre in self._locked(Cadre.objects.filter(id_number__in=chunk)):
+                by_number[cadre.id_number] = self._known(cadre)
+        matched, unmatched = {}, []
+        for row in self.rows:
+            number = row.values.get("id_number")
+            if number and number in by_number:
+                matched[id(row)] = by_number[number]
+            else:
+                unmatched.append(row)
+        matched.update(self._match_by_name(unmatched))
+        return matched
+
+    def _locked(self, queryset, of=("self",)):
+        """When writing: the cadres read are held until the import commits, so an edit opened
+        before it is refused (the import bumps their version) instead of overwriting it, and
+        one saved meanwhile waits instead of being overwritten by values read before."""
+        return queryset.select_for_update(of=of) if self.lock else queryset
+
+    def _known(self, cadre: Cadre) -> Cadre:
+        """One object per person, however many rows or queries find them."""
+        return self.cadres.setdefault(cadre.pk, cadre)
+
+    def _match_masked(self):
+        """A masked ID number (from an export) stands for the cadre already in the batch."""
+        masked = [
+            row for row in self.rows if cells.is_masked_id_number(row.values.get("id_number", ""))
+        ]
+        if not masked:
+            return
+        known = defaultdict(list)
+        for chunk in _chunks(sorted({row.name for row in masked})):
+            for p in Placement.objects.filter(
+                cadre__name__in=chunk, batch__in={row.batch for row in masked}
+            ).select_related("cadre"):
+                known[(p.batch_id, p.cadre.name)].append(p.cadre)
+        for row in masked:
+            found = [
+                cadre
+                for cadre in known.get((row.batch.pk, row.name), [])
+                if idnumbers.fits_mask(cadre.id_number, row.values["id_number"])
+            ]
+            if len(found) == 1:
+                row.masked_id = row.values["id_number"]
+                row.values["id_number"] = found[0].id_number
+            else:
+                row.error(
+                    "id_number",
+                    _(
+                        "%(value)s is a masked ID number that fits no cadre of this name in "
+                        "%(batch)s. Give the full ID number."
+                    )
+                    % {"value": row.values["id_number"], "batch": row.batch},
+                )
+        self.rows = [row for row in self.rows if not row.problems]
+
+    def _match_by_name(self, rows) -> dict:
+        """Name + birth date + home unit, for rows whose ID number is absent or not yet known.
+
+        A row with an ID number can only be someone stored without one: in an archive of
+        200,000 cadres every common name has hundreds of namesakes, who need not be fetched.
+        """
+        without_number = {row.name for row in rows if not row.values.get("id_number")}
+        with_number = {row.name for row in rows if row.values.get("id_number")} - without_number
+        units = sorted({row.values.get("home_unit", "") for row in rows})
+        candidates = defaultdict(set)
+        people = {}
+        for names, numbered in ((without_number, False), (with_number, True)):
+            for chunk in _chunks(sorted(names)):
+                found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
+                if numbered:
+                    found = found.filter(cadre__id_number__isnull=True)
+                for p in self._locked(found.select_related("cadre"), of=("cadre",)):
+                    candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
+                    people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
+        matched = {}
+        for row in rows:
+            found = [
+                people[pk]
+                for pk in candidates.get((row.name, row.values.get("home_unit", "")), ())
+                if self._could_be(row, people[pk])
+            ]
+            if len(found) == 1:
+                matched[id(row)] = self._known(found[0])
+            elif len(found) > 1:
+                row.error(
+                    "name",
+                    _(
+                        "%(count)d cadres named %(name)s work at %(unit)s; give the ID number to "
+                        "say which one."
+                    )
+                    % {"count": len(found), "name": row.name, "unit": row.values["home_unit"]},
+                )
+        return matched
+
+    @staticmethod
+    def _could_be(row: Row, cadre: Cadre) -> bool:
+        number = row.values.get("id_number")
+        if number and cadre.id_number:
+            return False  # both have ID numbers, and they differ: two people
+        born, precision = row.values.get("birth_date"), row.birth_precision
+        if number:  # the ID number tells the birth date and gender better than the file
+            # By month: a birth date stored without an ID number may be a month's first day.
+            born, precision = idnumbers.birth_date(number), cells.MONTH
+            if cadre.gender and cadre.gender != idnumbers.gender(number):
+                return False
+        if born and cadre.birth_date:
+            return _same_birth(born, precision, cadre.birth_date)
+        return True
+
+    def _placements_of(self, cadres: dict) -> dict:
+        """{(cadre id, batch id): Placement} for every placement of the matched cadres."""
+        found = {}
+        self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
+        placements = Placement.objects.select_related("batch__programme", "host_unit")
+        if self.lock:
+            # Hold the rows until the import commits: an edit meanwhile waits, then sees the new
+            # version, instead of being overwritten.
+            placements = placements.select_for_update(of=("self",))
+        for chunk in _chunks(sorted(self.cadres)):
+            for p in placements.filter(cadre_id__in=chunk):
+                p.cadre = self.cadres[p.cadre_id]
+                found[(p.cadre_id, p.batch_id)] = p
+                self.placements_by_cadre[id(p.cadre)].append(p)
+        return found
+
+    def _host_units(self) -> dict:
+        """{name key: HostUnit}, existing ones fetched, unknown ones made (unsaved)."""
+        wanted = {}
+        for row in self.rows:
+            name = row.values.get("host_unit")
+            if name:
+                wanted.setdefault(host_unit_key(name), name)
+        units = {}
+        for chunk in _chunks(sorted(wanted)):
+            units.update({u.name_key: u for u in HostUnit.objects.filter(name_key__in=chunk)})
+        known = None
+        for key, name in wanted.items():
+            if key not in units:
+                unit = HostUnit(name=name)
+                unit.normalise()
+                units[key] = unit
+                self.result.new_host_units.append(unit.name)
+                if known is None:
+                    known = _UnitCores(HostUnit.objects.values_list("name", flat=True))
+                similar = known.resembling(host_unit_core(unit.name))
+                if similar:
+                    self.result.resembling_host_units[unit.name] = similar
+        return units
+
+    def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
+        """A cadre not yet known; two rows of one new person (two batches) share it."""
+        number = row.values.get("id_number")
+        key = number or (row.name, row.values.get("birth_date"), row.values.get("home_unit"))
+        if key not in new_people:
+            cadre = Cadre(name=row.name)
+            new_people[key] = cadre
+        return new_people[key]
+
+    def _apply(self, row: Row, cadre: Cadre, placement: Placement | None, host_units: dict):
+        before_cadre = {f: getattr(cadre, f) for f in CADRE_FIELDS}
+        values = row.values
+        for key in ("name", "id_number", "ethnicity", "political_status", "education", "phone"):
+            if values.get(key):
+                setattr(cadre, key, values[key])
+        if not cadre.id_number:
+            # Without an ID number, the file is the authority for gender and birth date.
+            if values.get("gender"):
+                cadre.gender = values["gender"]
+            born = values.get("birth_date")
+            if born and not (
+                cadre.birth_date and _same_birth(born, row.birth_precision, cadre.birth_date)
+            ):
+                cadre.birth_date = born
+        cadre.derive_from_id_number()
+        if cadre.pk is None or cadre.name != before_cadre["name"]:
+            cadre.normalise()  # sets the pinyin sort key; the file's values are normalised already
+
+        is_new = placement is None
+        if is_new:
+            placement = Placement(cadre=cadre, batch=row.batch)
+        placement.batch = row.batch
+        before = {f: getattr(placement, f) for f in PLACEMENT_FIELDS}
+        for key, attribute in (("home_unit", "home_unit"), ("position", "position"),
+                               ("district", "district"), ("group", "group"),
+                               ("host_role", "role"), ("notes", "notes"),
+                               ("category", "category")):  # fmt: skip
+            if values.get(key):
+                setattr(placement, attribute, values[key])
+        if "rank" in values:
+            placement.rank, placement.rank_tier = values["rank"]
+        if values.get("host_unit"):
+            placement.host_unit = host_units[host_unit_key(values["host_unit"])]
+        for key in ("start_date", "end_date"):
+            if key in values:
+                setattr(placement, key, values[key])
+        placement.normalise()
+        self._check_term(row, placement)
+        if row.problems:
+            return
+        changes = {
+            f: (before_cadre[f], getattr(cadre, f))
+            for f in CADRE_FIELDS
+            if before_cadre[f] != getattr(cadre, f)
+        }
+        changes |= {
+            f: (before[f], getattr(placement, f))
+            for f in PLACEMENT_FIELDS
+            if _value(before[f]) != _value(getattr(placement, f))
+        }
+        if cadre.pk is None or is_new:
+            row.action = "new"
+        else:
+            row.action = "updated" if changes else "unchanged"
+        row.placement = placement
+        if row.action == "updated":
+            row.changes = {field_label(f): (_show(b), _show(a)) for f, (b, a) in changes.items()}
+        row.recorded = {f: [_record_value(b), _record_value(a)] for f, (b, a) in changes.items()}
+        if is_new:
+            self.placements_by_cadre[id(cadre)].append(placement)
+
+    def _check_term(self, row: Row, placement: Placement):
+        batch_term = row.batch.term
+        term = placement.term_within(batch_term)
+        if (placement.start_date or placement.end_date) and batch_term.start is None:
+            row.error(
+                "start_date",
+                _("The batch has no start date yet, so the placement cannot have its own dates."),
+            )
+            return
+        if term.start and term.end and term.start > term.end:
+            row.error("end_date", _("The end date comes before the start date."))
+            return
+        if not batch_term.contains(term):
+            row.error(
+                "start_date" if "start_date" in row.values else "end_date",
+                _("The dates must lie inside the batch's term, %(start)s to %(end)s.")
+                % {"start": batch_term.start, "end": batch_term.end},
+            )
+            return
+        others = [
+            p for p in self.placements_by_cadre[id(placement.cadre)] if p.batch_id != row.batch.pk
+        ]
+        other = placement.overlapping(others, batch_term=batch_term)
+        if other:
+            row.error("batch", " ".join(placement.overlap_error(other, batch_term).messages))
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _value(value):
+    """Compare foreign keys by identity of the row they point at."""
+    if isinstance(value, HostUnit):
+        return value.pk or id(value)
+    return value
+
+
+def field_label(field_name: str) -> str:
+    for model in (Cadre, Placement):
+        try:
+            return str(model._meta.get_field(field_name).verbose_name)
+        except Exception:  # noqa: BLE001 - a field of the other model
+            continue
+    return field_name
+
+
+def _show(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _record_value(value):
+    if isinstance(value, HostUnit):
+        return value.name
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+class _Seen:
+    """Each (cadre, batch) of the rows of earlier chunks, and where: the whole-file check that a
+    person is in a batch once (and an ID number once a batch) across chunks.
+
+    Ints only, about 100 bytes a row (a 1,000,000-row file: some 100 MB), where keeping the rows
+    would cost several KB each. Earlier chunks are written by then, so every cadre has its key.
+    """
+
+    ACTIONS = ("new", "updated", "unchanged")
+
+    def __init__(self, sheets: list[str]):
+        self.sheets = sheets  # sheet labels, in the file's order
+        self.places = {}  # cadre pk << 32 | batch pk → (row number, sheet, action, numbered)
+
+    def check(self, rows: list[Row]) -> list[tuple]:
+        """Flag the rows that repeat an earlier chunk's; (problem, action) of the earlier rows."""
+        from .importing import Problem
+
+        earlier = []
+        for row in rows:
+            if row.problems or row.cadre is None or row.cadre.pk is None:
+                continue
+            place = self.places.get(row.cadre.pk << 32 | row.batch.pk)
+            if place is None:
+                continue
+            packed, numbered = divmod(place, 2)
+            packed, action = divmod(packed, 4)
+            number, sheet = divmod(packed, 1024)
+            label = self.sheets[sheet]
+            where = str(number) if label == row.sheet else f"{number}（{label}）"
+            current = str(row.number) if label == row.sheet else f"{row.number}（{row.sheet}）"
+            if numbered and _numbered(row):
+                key = "id_number"
+                message = _("The same ID number is also in row %(rows)s of this file.")
+                mine, theirs = message % {"rows": where}, message % {"rows": current}
+            else:
+                key = "name"
+                message = _("The same person is twice in %(batch)s: rows %(rows)s.")
+                mine = theirs = message % {"batch": row.batch, "rows": f"{where}、{current}"}
+            row.error(key, mine)
+            row.action = "error"
+            header = row.headers.get(key) or roster.BY_KEY[key].header
+            earlier.append((Problem(theirs, number, header, label), self.ACTIONS[action]))
+        return earlier
+
+    def add(self, rows: list[Row]):
+        for row in rows:
+            if row.action in self.ACTIONS and row.cadre is not None and row.cadre.pk is not None:
+                sheet = min(self.sheets.index(row.sheet), 1023)
+                packed = (row.number * 1024 + sheet) * 4 + self.ACTIONS.index(row.action)
+                self.places[row.cadre.pk << 32 | row.batch.pk] = packed * 2 + _numbered(row)
+
+
+def _numbered(row: Row) -> bool:
+    number = row.values.get("id_number")
+    return bool(number) and not cells.is_masked_id_number(number)

@@ -1,0 +1,226 @@
+"""Roster import, reading one row: each cell parsed into a value or a problem in its column, the
+row checked against itself (required columns, the ID number against the birth date and the
+gender) and its batch found however the file names it. No queries but BatchNames' two.
+
+placements.importing streams the rows through these, then matches and writes them.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import suppress
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+
+from cohorts import idnumbers
+from cohorts.models import Batch, Cadre, Programme
+from cohorts.text import halfwidth, normalise_name, squeeze
+
+from . import cells, ranks, roster
+from .import_matching import _same_birth
+from .models import HostUnit, Placement
+
+if TYPE_CHECKING:
+    from .importing import Row
+
+# Columns whose reading depends on the cell alone (not on the row), and whose values repeat.
+REPEATING = {"batch", "gender", "rank", "category", "home_unit", "host_unit", "position",
+             "district", "group", "host_role", "ethnicity", "political_status",
+             "education"}  # fmt: skip
+TEXT_COLUMNS = {  # roster column → (model, field) for plain text
+    "position": (Placement, "position"),
+    "district": (Placement, "district"),
+    "group": (Placement, "group"),
+    "host_role": (Placement, "role"),
+    "notes": (Placement, "notes"),
+    "ethnicity": (Cadre, "ethnicity"),
+    "political_status": (Cadre, "political_status"),
+    "education": (Cadre, "education"),
+}
+# Control characters but tab and line ends (which a cell may hold): a roster's text has none.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                    "八": 8, "九": 9, "十": 10}  # fmt: skip
+
+
+def _parse_cell(row: Row, key: str, value, memo: dict):
+    if isinstance(value, str) and (control := _CONTROL.search(value)):
+        # The database refuses a NUL, and a spreadsheet cannot hold any of them: say where.
+        row.error(
+            key,
+            _(
+                "The cell holds a control character (U+%(code)04X), which a roster cannot hold. "
+                "Delete it in the file and upload it again."
+            )
+            % {"code": ord(control[0])},
+        )
+        return
+    if key in REPEATING:
+        # A roster repeats its units, ranks, districts and groups on every row: read each once.
+        try:
+            ok, outcome = memo[key, value]
+        except (KeyError, TypeError):  # not read yet, or a cell that is no dictionary key
+            ok, outcome = _read_cell(row, key, value)
+            with suppress(TypeError):
+                memo[key, value] = ok, outcome
+    else:
+        ok, outcome = _read_cell(row, key, value)
+    if ok:
+        row.values[key] = outcome
+    else:
+        row.error(key, outcome)
+
+
+def _read_cell(row: Row, key: str, value) -> tuple[bool, object]:
+    """(True, the value read) or (False, why it cannot be read)."""
+    try:
+        return True, _parse_value(row, key, value)
+    except cells.CellError as error:
+        return False, str(error)
+
+
+def _parse_value(row: Row, key: str, value):
+    if key == "batch":
+        return squeeze(cells.text(value))
+    if key == "name":
+        return _fits(normalise_name(cells.text(value)), Cadre, "name")
+    if key == "gender":
+        try:
+            return roster.parse_gender(cells.text(value))
+        except ValueError:
+            raise cells.CellError(
+                _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
+            ) from None
+    if key == "birth_date":
+        born, row.birth_precision = cells.birth_month(value)
+        return born
+    if key == "id_number":
+        return cells.id_number(value)
+    if key == "phone":
+        return cells.phone(value)
+    if key == "rank":
+        try:
+            return ranks.parse(cells.text(value))
+        except ValueError:
+            raise cells.CellError(
+                _("%(value)s is not a rank: write it as in 正处级, 副处, 一级调研员, 科员 or 处级.")
+                % {"value": cells.text(value)}
+            ) from None
+    if key == "category":
+        try:
+            return roster.parse_category(cells.text(value))
+        except ValueError:
+            raise cells.CellError(
+                _("%(value)s is not a category; use one of %(choices)s.")
+                % {"value": cells.text(value), "choices": roster.category_spellings()}
+            ) from None
+    if key in ("start_date", "end_date"):
+        return cells.full_date(value)
+    text = squeeze(cells.text(value))
+    model, name = {"home_unit": (Placement, "home_unit"), "host_unit": (HostUnit, "name")}.get(
+        key
+    ) or TEXT_COLUMNS[key]
+    return _fits(text, model, name)
+
+
+def _fits(text: str, model, field_name: str) -> str:
+    limit = model._meta.get_field(field_name).max_length
+    if limit and len(text) > limit:
+        raise cells.CellError(
+            _("%(count)d characters is too long; at most %(limit)d.")
+            % {"count": len(text), "limit": limit}
+        )
+    return text
+
+
+def _check_row(row: Row):
+    reported = {p.column for p in row.problems}
+    for column in roster.COLUMNS:
+        missing = column.required and not row.values.get(column.key)
+        if missing and row.headers.get(column.key) not in reported:
+            row.error(column.key, _("This column must not be empty."))
+    number, born = row.values.get("id_number"), row.values.get("birth_date")
+    if not number or cells.is_masked_id_number(number):
+        return
+    id_born, id_gender = idnumbers.birth_date(number), idnumbers.gender(number)
+    if born and not _same_birth(born, row.birth_precision, id_born):
+        row.error(
+            "birth_date",
+            _("The ID number says born on %(id_date)s, but the file says %(date)s.")
+            % {"id_date": id_born.isoformat(), "date": _show_birth(born, row.birth_precision)},
+        )
+    gender = row.values.get("gender")
+    if gender and gender != id_gender:
+        row.error(
+            "gender",
+            _("The ID number says %(id_gender)s, but the file says %(gender)s.")
+            % {"id_gender": roster.gender_label(id_gender), "gender": roster.gender_label(gender)},
+        )
+
+
+def _show_birth(born: date, precision: str) -> str:
+    return f"{born:%Y.%m}" if precision == cells.MONTH else born.isoformat()
+
+
+# Batches: SZ-3, 深圳第3批, 深圳第三批, 第三批赴深圳体悟实训 all name one batch.
+
+
+class BatchNames:
+    def __init__(self):
+        self.batches = {(b.programme_id, b.number): b for b in Batch.objects.all()}
+        self.programmes = list(Programme.objects.all())
+        self.cache = {}
+
+    def find(self, written: str) -> Batch | None:
+        if written not in self.cache:
+            self.cache[written] = self._find(written)
+        return self.cache[written]
+
+    def _find(self, written: str) -> Batch | None:
+        text = halfwidth(written).strip()
+        parsed = Batch.parse_code(text)
+        if parsed:
+            code, number = parsed
+            programme = next((p for p in self.programmes if p.code == code), None)
+        else:
+            match = re.search(r"第\s*([0-9]+|[一二两三四五六七八九十]+)\s*批", text)
+            number = _number(match[1]) if match else None
+            rest = text.replace(match[0], "") if match else text
+            named = [p for p in self.programmes if p.city and p.city in rest]
+            programme = named[0] if len(named) == 1 else None
+        if programme is None or number is None:
+            return None
+        return self.batches.get((programme.pk, number))
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    tens, _sep, units = text.partition("十")
+    if "十" in text:
+        return CHINESE_NUMERALS.get(tens, 1) * 10 + CHINESE_NUMERALS.get(units, 0)
+    return CHINESE_NUMERALS.get(text)
+
+
+def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):
+    written = cells.text(row.values.pop("batch", "")) if "batch" in row.values else ""
+    if not written:
+        row.batch = given
+        if given is None:
+            row.error("batch", _("This column must not be empty."))
+        return
+    found = names.find(written)
+    if found is None:
+        row.error("batch", _("There is no batch %(batch)s.") % {"batch": written})
+    elif given and found != given:
+        row.error(
+            "batch",
+            _("The file names %(written)s, but the import is for %(batch)s.")
+            % {"written": written, "batch": given},
+        )
+    else:
+        row.batch = found
