@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "placements",
     "ledger",
     "security",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

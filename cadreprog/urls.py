@@ -4,7 +4,7 @@ from django.urls import include, path
 from security import two_factor
 
 urlpatterns = [
-    path("", include("placements.urls")),
+    path("", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/two-factor/", two_factor.setup, name="two-factor-setup"),
     path("accounts/two-factor/verify/", two_factor.verify, name="two-factor-verify"),

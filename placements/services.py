@@ -25,7 +25,6 @@ from cadreprog.versioning import ChangedMeanwhile, register_events, versioned_sa
 from cohorts import privacy
 from cohorts.models import Cadre
 
-from . import statistics
 from .models import (
     BULK_STATUS_SOURCES,
     STATUS_PATH,
@@ -34,6 +33,7 @@ from .models import (
     PlacementStatus,
     RosterImportChange,
 )
+from .signals import announce_roster_changed
 
 # What a team lead may change on a placement of their batch.
 LEAD_EDITABLE_FIELDS = [
@@ -206,7 +206,7 @@ def placements_set_status(*, placements, status: str, by) -> StatusChange:
             return result
         changed = Placement.objects.filter(pk__in=ids)
         changed.update(status=status, version=F("version") + 1, updated_at=timezone.now())
-        transaction.on_commit(statistics.figures_changed)
+        transaction.on_commit(announce_roster_changed)
         Placement.history.bulk_history_create(list(changed), update=True, default_user=by)
     return result
 

@@ -1,4 +1,4 @@
-"""Pages outside the admin: the dashboard, the filtered lists and their exports.
+"""Staff's pages outside the admin: the dashboard, the filtered lists and their exports.
 
 Everything goes through `visible_to(user)`: staff see the programme, a team lead their batches.
 """
@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.generic import ListView
 
-from cohorts.terms import today
+from cohorts.terms import TermStatus, today
+from ledger import statistics as ledger_figures
+from placements import exporting
+from placements.models import Placement
 
-from . import exporting, statistics
+from . import figures
 from .filters import CadreFilter, HostUnitFilter, PlacementFilter
-from .models import Placement
 
 PAGE_SIZES = (25, 50, 100, 200)
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -31,8 +33,16 @@ def dashboard(request):
             return redirect(reverse("lead-home"))
         except NoReverseMatch:
             pass  # no lead page yet: the dashboard, limited to the lead's batches
-    figures = statistics.dashboard(request.user)
-    return render(request, "dashboard/dashboard.html", {"dashboard": figures})
+    dashboard = figures.dashboard(request.user)
+    # The ledger's part, uncached: outcomes per programme (one query); for each batch in its
+    # term, the duties' roll-up (two queries, none when no batch is in its term).
+    current = [row.batch for row in dashboard.batches if row.status == TermStatus.IN_PROGRESS]
+    context = {
+        "dashboard": dashboard,
+        "outcomes": ledger_figures.outcome_figures(request.user),
+        "current_duties": ledger_figures.current_batches_duties(current, dashboard.on),
+    }
+    return render(request, "dashboard/dashboard.html", context)
 
 
 class FilteredListView(LoginRequiredMixin, ListView):
@@ -96,7 +106,7 @@ class FilteredListView(LoginRequiredMixin, ListView):
 class PlacementListView(FilteredListView):
     """/placements/: one row per cadre per batch."""
 
-    template_name = "placements/placement_list.html"
+    template_name = "dashboard/placement_list.html"
     export_view = "placement-export"
 
     @property
@@ -118,7 +128,7 @@ class PlacementListView(FilteredListView):
 class CadreListView(FilteredListView):
     """/cadres/: one row per person, with their batches."""
 
-    template_name = "placements/cadre_list.html"
+    template_name = "dashboard/cadre_list.html"
     filterset_class = CadreFilter
     export_view = "cadre-export"
 
@@ -146,7 +156,7 @@ class CadreListView(FilteredListView):
 class HostUnitListView(FilteredListView):
     """/host-units/: the host units behind the placements that match, with how many each."""
 
-    template_name = "placements/host_unit_list.html"
+    template_name = "dashboard/host_unit_list.html"
     filterset_class = HostUnitFilter
 
     @property

@@ -24,11 +24,10 @@ from cohorts import privacy
 from cohorts.models import GENERATIONS, Batch, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
-
-from . import facets
-from .models import Category, HostUnit, Placement, PlacementStatus
-from .ranks import Rank, Tier
-from .search import search_placements
+from placements import facets
+from placements.models import Category, HostUnit, Placement, PlacementStatus
+from placements.ranks import Rank, Tier
+from placements.search import search_placements
 
 ALL = _("All")
 OFFERED_BATCHES = 50
