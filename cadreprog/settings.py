@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ledger",
     "security",
     "dashboard",
+    "lead",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,7 @@ from cadreprog.versioning_admin import VersionedAdminMixin, VersionedInlineMixin
 from placements import cells
 from placements.admin_actions import batch_status_actions
 from placements.admin_roster import export_batches
-from placements.lead_forms import VersionedPlacementForm
+from placements.forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.search import cadres_matching, words
 from security.services import full_id_record

@@ -12,7 +12,7 @@ from cohorts.admin_filters import IndexedValuesFilter, LatestBatchesFilter, Term
 
 from .admin_actions import placement_status_actions
 from .admin_roster import export_selected_csv, export_selected_xlsx
-from .lead_forms import VersionedPlacementForm
+from .forms import VersionedPlacementForm
 from .models import HostUnit, Placement
 from .search import search_placements
 from .services import LEAD_EDITABLE_FIELDS, placement_history

@@ -268,7 +268,7 @@ def test_without_a_valid_snapshot_nothing_of_the_stale_form_is_kept(placement, l
 def test_lead_page_loses_the_race_and_is_refused_as_a_form(
     placement, lead_sz3, lead_b, monkeypatch
 ):
-    from placements import lead_views
+    from lead import views as lead_views
 
     url = reverse("lead-placement", args=[placement.pk])
     b = client_of(lead_b)

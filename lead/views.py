@@ -6,7 +6,6 @@ staff, who hold cohorts.view_all_batches, reach every batch. Permissions come fr
 """
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count
 from django.http import JsonResponse, QueryDict
@@ -17,31 +16,19 @@ from django.views.decorators.http import require_POST
 
 from cohorts import privacy
 from cohorts.models import Batch
-from security.services import full_id_record
-
-from .lead_forms import BatchFilterForm, BulkStatusForm, LeadPlacementForm
-from .models import HostUnit, Placement, host_unit_key
-from .services import (
+from placements.models import HostUnit, Placement, host_unit_key
+from placements.services import (
     PlacementChangedMeanwhile,
     placement_history,
     placement_update,
     placements_set_status,
     placements_status_preview,
 )
+from security.services import full_id_record
+
+from .forms import BatchFilterForm, BulkStatusForm, LeadPlacementForm
 
 HOST_UNIT_MATCHES = 20
-
-
-def home_url(user) -> str:
-    """Where a user lands after login: staff on the home page, a team lead on their batches."""
-    return "/" if user.has_perm("cohorts.view_all_batches") else reverse("lead-home")
-
-
-class LoginView(auth_views.LoginView):
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return home_url(self.request.user)
 
 
 def can_view(view):

@@ -4,10 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cadreprog.versioning import VersionedModelForm
-
-from .models import BULK_STATUS_SOURCES, HostUnit, Placement, host_unit_key
-from .services import PlacementChangedMeanwhile
+from placements.forms import VersionedPlacementForm
+from placements.models import BULK_STATUS_SOURCES, HostUnit, Placement, host_unit_key
 
 
 class DateInput(forms.DateInput):
@@ -15,13 +13,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-class VersionedPlacementForm(VersionedModelForm):
-    """A placement form that saves only on the version it was opened on (the lost-update
-    guard, cadreprog/versioning.py); the admin's change form and inlines use it too."""
-
-    conflict_class = PlacementChangedMeanwhile
 
 
 class LeadPlacementForm(VersionedPlacementForm):
