@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "security",
     "dashboard",
     "lead",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -146,7 +146,7 @@ def test_charts_are_svg_whose_bars_link_to_the_list(staff_client, sz3):
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module and removed afterwards."""
-    from cohorts.demo import seed
+    from demo.roster import seed
 
     with django_db_blocker.unblock():
         seed()

@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from cadreprog.history import history_baseline
 from cohorts.models import Batch
-
-from .models import Duty, ProgressEntry, Project, Suggestion, Topic
+from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
 
 SEED = 20210221  # the day article 002 was printed
 REPORTED_ON = date(2021, 2, 21)

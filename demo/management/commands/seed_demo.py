@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cohorts import demo
 from cohorts.models import Batch, Cadre, Programme
+from demo import roster as demo
 from placements.models import HostUnit, Placement
 
 
