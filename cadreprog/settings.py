@@ -47,7 +47,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "cadreprog.admin.CadreprogAdminConfig",
+    "adminsite.site.CadreprogAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "dashboard",
     "lead",
     "demo",
+    # Last: its admin.py registers every model admin, after the apps it unregisters from.
+    "adminsite",
 ]
 
 MIDDLEWARE = [

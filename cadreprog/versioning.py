@@ -17,10 +17,10 @@ version, so it keeps the other's change. Without a valid snapshot nothing submit
 again. The message names who changed what, and when: "someone else" only for another user; the
 editor's own change on another page is called that.
 
-The entries it names (`HistoryEntry`, `Change`, `who`) are cadreprog/history.py's. The admin's
-side (a ModelAdmin's change form and list_editable rows, an inline) is in the admin app. Nothing
-here knows the domain: changes the history does not hold (a roster import's) come from sources
-models register (`register_events`).
+The entries it names (`HistoryEntry`, `Change`, `who`) are cadreprog/history.py's. The
+admin's side (a ModelAdmin's change form and list_editable rows, an inline) is
+adminsite/versioning.py. Nothing here knows the domain: changes the history does not hold (a
+roster import's) come from sources models register (`register_events`).
 """
 
 from datetime import UTC, date, datetime

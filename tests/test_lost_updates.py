@@ -293,7 +293,7 @@ def test_lead_page_loses_the_race_and_is_refused_as_a_form(
 )
 @pytest.mark.django_db(transaction=True)
 def test_admin_loses_the_race_and_shows_the_refused_form(sz3, staff, monkeypatch):
-    from cadreprog import versioning_admin
+    from adminsite import versioning as versioning_admin
 
     placement = PlacementFactory(batch=sz3, role="研究员")
     url = reverse("admin:placements_placement_change", args=[placement.pk])

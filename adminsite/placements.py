@@ -1,21 +1,26 @@
+"""The admin of host units and placements; the roster's import and export pages are declared
+here (`PlacementAdmin.get_urls`) and served by placements/admin_roster.py."""
+
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.template.loader import render_to_string
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.versioning import VERSION_FIELDS
-from cadreprog.versioning_admin import VersionedAdminMixin
 from cohorts import privacy
-from cohorts.admin import ScopedAdminMixin, term_summary
-from cohorts.admin_filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
+from placements import admin_roster as roster
+from placements.admin_roster import export_selected_csv, export_selected_xlsx
+from placements.forms import VersionedPlacementForm
+from placements.models import HostUnit, Placement
+from placements.search import search_placements
+from placements.services import LEAD_EDITABLE_FIELDS, placement_history
 
-from .admin_actions import placement_status_actions
-from .admin_roster import export_selected_csv, export_selected_xlsx
-from .forms import VersionedPlacementForm
-from .models import HostUnit, Placement
-from .search import search_placements
-from .services import LEAD_EDITABLE_FIELDS, placement_history
+from .actions import placement_status_actions
+from .filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
+from .mixins import ScopedAdminMixin, term_summary
+from .versioning import VersionedAdminMixin
 
 
 @admin.register(HostUnit)
@@ -96,6 +101,36 @@ class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, adm
         (None, {"fields": ["notes", ("created_at", "updated_at")]}),
         (_("History"), {"fields": ["change_history"]}),
     ]
+
+    def get_urls(self):
+        """The roster's import and export pages (placements/admin_roster.py), before the model
+        URLs, whose catch-all would read "import" as a placement's id."""
+
+        def view(function):
+            return self.admin_site.admin_view(
+                lambda request, **kwargs: function(request, self.admin_site, **kwargs)
+            )
+
+        return [
+            path("import/", view(roster.import_view), name="placements_placement_import"),
+            path(
+                "import/confirm/",
+                view(roster.confirm_view),
+                name="placements_placement_import_confirm",
+            ),
+            path(
+                "import/<str:token>/errors/",
+                view(roster.error_file_view),
+                name="placements_placement_import_errors",
+            ),
+            path(
+                "import/template/",
+                view(roster.template_view),
+                name="placements_placement_import_template",
+            ),
+            path("export/", view(roster.export_view), name="placements_placement_export"),
+            *super().get_urls(),
+        ]
 
     def get_search_fields(self, request):
         if privacy.shows_full_id(request.user):

@@ -1,16 +1,16 @@
+"""The admin of programmes, batches and cadres: a batch's page with its placements (versioned
+inline), leads and roster actions; a cadre's with their ID number shown to whoever may see it."""
+
 from datetime import date
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
@@ -18,111 +18,25 @@ from django.utils.translation import gettext_lazy as _
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.queries import SubqueryCount
 from cadreprog.versioning import VersionedModelForm
-from cadreprog.versioning_admin import VersionedAdminMixin, VersionedInlineMixin
+from cohorts import privacy
+from cohorts.models import Batch, Cadre, Programme
+from cohorts.roles import LEAD_GROUP
 from placements import cells
-from placements.admin_actions import batch_status_actions
 from placements.admin_roster import export_batches
 from placements.forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.search import cadres_matching, words
 from security.services import full_id_record
 
-from . import privacy
-from .admin_filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
-from .models import Batch, Cadre, Programme
-from .roles import LEAD_GROUP
-from .terms import Term
-
-
-class DropsWhatIsNoKey:
-    """Django's autocomplete widgets, minus their 500 when a posted id is not an id
-    (host_unit=abc, credited=abc): such a value is dropped from the redisplayed form, whose
-    error already says it is wrong."""
-
-    def optgroups(self, name, value, attr=None):
-        pk = self.field.remote_field.model._meta.pk
-        return super().optgroups(name, [v for v in value if _is_key(pk, v)], attr)
-
-
-class SafeAutocompleteSelect(DropsWhatIsNoKey, AutocompleteSelect):
-    pass
-
-
-class SafeAutocompleteSelectMultiple(DropsWhatIsNoKey, AutocompleteSelectMultiple):
-    pass
-
-
-def _is_key(pk, value) -> bool:
-    try:
-        pk.to_python(value)
-    except ValidationError:
-        return False
-    return True
-
-
-class SafeAutocompleteMixin:
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault(
-                "widget",
-                SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request):
-            kwargs.setdefault(
-                "widget",
-                SafeAutocompleteSelectMultiple(
-                    db_field, self.admin_site, using=kwargs.get("using")
-                ),
-            )
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-
-class ScopedChoicesMixin(SafeAutocompleteMixin):
-    """Foreign keys to a batch or cadre offer, and accept, only what the user may see."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        choices = db_field.related_model._default_manager.all()
-        if hasattr(choices, "visible_to"):
-            kwargs["queryset"] = choices.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ScopedAdminMixin(ScopedChoicesMixin):
-    """Defense in depth: the admin shows what `visible_to` allows, whoever reaches it.
-
-    Lists, change pages, autocomplete results (which use the target admin's queryset) and the
-    choices of foreign keys to scoped models are limited; another batch's object is a 404.
-    """
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None:
-            raise Http404
-        return obj
-
-
-def term_progress(term: Term):
-    """A progress bar with 第N天，共100天 (or the term's status) beside it."""
-    return format_html(
-        '<span class="term-progress"><progress max="100" value="{}"></progress> {}</span>',
-        term.progress_percent(),
-        term.describe(),
-    )
-
-
-def term_summary(term: Term):
-    """The term's dates and progress, for change pages."""
-    if term.start is None:
-        return _("Not scheduled")
-    return format_html(
-        "{} – {}　{}", date_format(term.start), date_format(term.end), term_progress(term)
-    )
+from .actions import batch_status_actions
+from .filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
+from .mixins import (
+    ScopedAdminMixin,
+    ScopedChoicesMixin,
+    term_progress,
+    term_summary,
+)
+from .versioning import VersionedAdminMixin, VersionedInlineMixin
 
 
 @admin.register(Programme)

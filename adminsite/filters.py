@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import GENERATIONS, Batch, generation_range
-from .terms import TermStatus
-from .text import pinyin_sort_key
+from cohorts.models import GENERATIONS, Batch, generation_range
+from cohorts.terms import TermStatus
+from cohorts.text import pinyin_sort_key
 
 
 class TermStatusFilter(admin.SimpleListFilter):

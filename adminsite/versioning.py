@@ -10,7 +10,12 @@ from django.forms.models import BaseModelFormSet
 from django.shortcuts import redirect
 from django.utils.html import format_html_join
 
-from .versioning import VERSION_FIELDS, ChangedMeanwhile, VersionedModelForm, versioned_save
+from cadreprog.versioning import (
+    VERSION_FIELDS,
+    ChangedMeanwhile,
+    VersionedModelForm,
+    versioned_save,
+)
 
 
 def with_version_fields(fieldsets):

@@ -1,4 +1,4 @@
-"""The admin site: its order of apps and models, the roster pages, and what it says in Chinese.
+"""The admin site: its order of apps and models, and what it says in Chinese.
 
 Two things Django's admin says in English whatever the language, fixed here for every model
 admin of the site (including auth's):
@@ -14,7 +14,6 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import path
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.text import capfirst
@@ -109,35 +108,6 @@ class AdminSite(admin.AdminSite):
     site_title = _("Cadre training administration")
     index_title = _("Programmes, batches and placements")
 
-    def get_urls(self):
-        from placements import admin_roster as roster  # the models are loaded by now
-
-        def view(function):
-            return self.admin_view(lambda request, **kwargs: function(request, self, **kwargs))
-
-        # Before the model URLs, whose catch-all would read "import" as a placement's id.
-        prefix = "placements/placement/"
-        return [
-            path(f"{prefix}import/", view(roster.import_view), name="placements_placement_import"),
-            path(
-                f"{prefix}import/confirm/",
-                view(roster.confirm_view),
-                name="placements_placement_import_confirm",
-            ),
-            path(
-                f"{prefix}import/<str:token>/errors/",
-                view(roster.error_file_view),
-                name="placements_placement_import_errors",
-            ),
-            path(
-                f"{prefix}import/template/",
-                view(roster.template_view),
-                name="placements_placement_import_template",
-            ),
-            path(f"{prefix}export/", view(roster.export_view), name="placements_placement_export"),
-            *super().get_urls(),
-        ]
-
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, ChangeMessagesInAnyLanguage):
@@ -163,7 +133,7 @@ def _position(order, name):
 
 
 class CadreprogAdminConfig(AdminConfig):
-    default_site = "cadreprog.admin.AdminSite"
+    default_site = "adminsite.site.AdminSite"
 
     def ready(self):
         super().ready()

@@ -11,8 +11,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import BULK_STATUS_SOURCES, Placement
-from .services import placements_set_status, placements_status_preview
+from placements.models import BULK_STATUS_SOURCES, Placement
+from placements.services import placements_set_status, placements_status_preview
 
 
 def status_action(status, *, name=None, description=None, placements_of=None):

@@ -1,3 +1,6 @@
+"""The admin of duties (with copying a list into a batch), progress, topics (moved along their
+path through ledger.services) and the outcomes ledger."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +11,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.versioning import VersionedModelForm
-from cadreprog.versioning_admin import VersionedAdminMixin
-from cohorts.admin import ScopedAdminMixin
 from cohorts.models import Batch, Programme
+from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic, check_credited
+from ledger.services import duties_copy, outcome_record, topic_change, topic_history
 
-from .models import Duty, ProgressEntry, Project, Suggestion, Topic, check_credited
-from .services import duties_copy, outcome_record, topic_change, topic_history
+from .mixins import ScopedAdminMixin
+from .versioning import VersionedAdminMixin
 
 
 class CopyDutiesForm(forms.Form):

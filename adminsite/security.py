@@ -1,10 +1,11 @@
+"""The personal-data access log, read-only for staff; django-otp's device admin is removed."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cohorts.models import Cadre
-
-from .models import AccessRecord
+from security.models import AccessRecord
 
 # django-otp's own device admin speaks English only; a lost phone is reset from the shell
 # instead (`manage.py reset_two_factor USERNAME`).
