@@ -1,4 +1,9 @@
-"""Creation records for rows written in bulk.
+"""History as people read it, and creation records for rows written in bulk.
+
+Every history shown in the app — a placement's, a cadre's, a topic's, the lost-update message's
+"who changed what" — is a list of `HistoryEntry` (when, who, what, the `Change`s of fields,
+each before → after), and names its author with `who(user)`: the user's full name, else their
+user name, and "system" for none. They are defined here once, below every app that shows one.
 
 django-simple-history records a row when it is saved (its signals); bulk_create sends no
 signal, so rows written in bulk had no record, and their first edit showed "lead3 修改了" with
@@ -8,7 +13,47 @@ many-to-many fields it tracks (a topic's claimants) included. Roster imports are
 they record what they did in their own RosterImportChange rows.
 """
 
+import dataclasses
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+EDITED = pgettext_lazy("history", "changed")
+CREATED = pgettext_lazy("history", "created")
+
+
+@dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str  # 修改了, 创建, 导入了 名单.xlsx
+    changes: list[Change] = dataclasses.field(default_factory=list)
+    version: int | None = None  # the version this change produced, when recorded
+    user_id: int | None = None  # who, when a user: the editor's own change is not another's
+
+    def summary(self) -> str:
+        fields = "、".join(f"{c.label}：{c.before} → {c.after}" for c in self.changes)
+        head = f"{date_format(timezone.localtime(self.when), 'SHORT_DATETIME_FORMAT')} {self.who}"
+        return f"{head} {self.what}" + (f"（{fields}）" if fields else "")
+
+
+def who(user) -> str:
+    """The author of a change as people read it: None is the system."""
+    if user is None:
+        return _("system")
+    return user.get_full_name() or user.get_username()
 
 
 def history_baseline(model, objects, *, by=None) -> None:

@@ -47,7 +47,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "cadreprog.admin.CadreprogAdminConfig",
+    "adminsite.site.CadreprogAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "placements",
     "ledger",
     "security",
+    "dashboard",
+    "lead",
+    "demo",
+    # Last: its admin.py registers every model admin, after the apps it unregisters from.
+    "adminsite",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,14 @@
+"""The site's routes: each app declares its own and is included here by name (a string), so
+this module imports no app above it."""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from security import two_factor
-
 urlpatterns = [
-    path("", include("placements.urls")),
+    path("", include("dashboard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/two-factor/", two_factor.setup, name="two-factor-setup"),
-    path("accounts/two-factor/verify/", two_factor.verify, name="two-factor-verify"),
+    path("", include("security.urls")),
     path("admin/", admin.site.urls),
-    path("", include("placements.lead_urls")),
+    path("", include("lead.urls")),
     path("", include("ledger.urls")),
 ]

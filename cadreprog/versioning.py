@@ -17,12 +17,12 @@ version, so it keeps the other's change. Without a valid snapshot nothing submit
 again. The message names who changed what, and when: "someone else" only for another user; the
 editor's own change on another page is called that.
 
-cadreprog/versioning_admin.py gives a ModelAdmin (its change form, its list_editable rows) and
-an inline the same. Nothing here knows the domain: changes the history
-does not hold (a roster import's) come from sources models register (`register_events`).
+The entries it names (`HistoryEntry`, `Change`, `who`) are cadreprog/history.py's. The
+admin's side (a ModelAdmin's change form and list_editable rows, an inline) is
+adminsite/versioning.py. Nothing here knows the domain: changes the history does not hold (a
+roster import's) come from sources models register (`register_events`).
 """
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 
@@ -34,50 +34,18 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+
+from .history import CREATED, EDITED, Change, HistoryEntry, who
 
 VERSION_FIELDS = ("expected_version", "opened")
 SNAPSHOT_SALT = "cadreprog.versioning.opened"
-
-EDITED = pgettext_lazy("history", "changed")
-CREATED = pgettext_lazy("history", "created")
 
 
 def version_field():
     """The `version` of a model people edit: bumped by every write, never edited by hand."""
     return models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
-
-
-# History, as people read it
-
-
-@dataclass
-class Change:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
-class HistoryEntry:
-    when: datetime
-    who: str
-    what: str  # 修改了, 创建, 导入了 名单.xlsx
-    changes: list[Change] = field(default_factory=list)
-    version: int | None = None  # the version this change produced, when recorded
-    user_id: int | None = None  # who, when a user: the editor's own change is not another's
-
-    def summary(self) -> str:
-        fields = "、".join(f"{c.label}：{c.before} → {c.after}" for c in self.changes)
-        head = f"{date_format(timezone.localtime(self.when), 'SHORT_DATETIME_FORMAT')} {self.who}"
-        return f"{head} {self.what}" + (f"（{fields}）" if fields else "")
-
-
-def who(user) -> str:
-    if user is None:
-        return _("system")
-    return user.get_full_name() or user.get_username()
 
 
 _EVENT_SOURCES: dict[type, list] = {}

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cadreprog.history import CREATED, EDITED, Change, HistoryEntry, who
 from cadreprog.versioning import ChangedMeanwhile, versioned_save
 from cohorts.models import Batch, Programme
 from placements.models import Placement
-from placements.services import CREATED, EDITED, Change, HistoryEntry
 
 from .models import Duty, ProgressEntry, Topic, check_claimants, check_credited
 
@@ -140,22 +140,18 @@ def topic_history(topic: Topic) -> list[HistoryEntry]:
     entries, previous = [], None
     for record in records:
         if previous is None:
-            entry = HistoryEntry(record.history_date, _who(record.history_user), str(CREATED))
+            entry = HistoryEntry(record.history_date, who(record.history_user), str(CREATED))
         else:
             delta = record.diff_against(previous)
             entry = HistoryEntry(
                 record.history_date,
-                _who(record.history_user),
+                who(record.history_user),
                 record.history_change_reason or str(EDITED),
                 [_topic_change(change, names) for change in delta.changes],
             )
         entries.append(entry)
         previous = record
     return entries
-
-
-def _who(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else _("system")
 
 
 def _topic_change(change, names) -> Change:

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from cadreprog.bulk import bulk_insert
 from cohorts.models import Batch, Cadre
 
-from . import cells, reading, roster, statistics
+from . import cells, reading, roster
 from .import_matching import CADRE_FIELDS, PLACEMENT_FIELDS, _Matcher, _Seen
 from .import_rows import (  # noqa: F401 - BatchNames is imported from here (ledger.importing)
     BatchNames,
@@ -44,6 +44,7 @@ from .import_rows import (  # noqa: F401 - BatchNames is imported from here (led
     _resolve_batch,
 )
 from .models import HostUnit, Placement, RosterImport, RosterImportChange
+from .signals import announce_roster_changed
 
 FOOTER_WORDS = ("合计", "总计", "共计", "小计", "以上", "填表人", "审核人", "制表人", "制表",
                 "填报人", "填报单位", "填表日期", "填报日期", "审核", "负责人", "联系人", "盖章",
@@ -281,7 +282,7 @@ def _import_chunks(result: ImportResult, chunks, user, source):
             transaction.set_rollback(writing)
             result.roster_import = None
             return
-        transaction.on_commit(statistics.figures_changed)
+        transaction.on_commit(announce_roster_changed)
         if several:
             _update_record(result)
         else:

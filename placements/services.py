@@ -20,20 +20,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from cadreprog.versioning import (
-    CREATED,
-    EDITED,
-    Change,
-    ChangedMeanwhile,
-    HistoryEntry,
-    register_events,
-    versioned_save,
-)
-from cadreprog.versioning import who as _who
+from cadreprog.history import CREATED, EDITED, Change, HistoryEntry, who
+from cadreprog.versioning import ChangedMeanwhile, register_events, versioned_save
 from cohorts import privacy
 from cohorts.models import Cadre
 
-from . import statistics
 from .models import (
     BULK_STATUS_SOURCES,
     STATUS_PATH,
@@ -42,8 +33,7 @@ from .models import (
     PlacementStatus,
     RosterImportChange,
 )
-
-__all__ = ["CREATED", "EDITED", "Change", "HistoryEntry"]  # shown by ledger's history too
+from .signals import announce_roster_changed
 
 # What a team lead may change on a placement of their batch.
 LEAD_EDITABLE_FIELDS = [
@@ -216,7 +206,7 @@ def placements_set_status(*, placements, status: str, by) -> StatusChange:
             return result
         changed = Placement.objects.filter(pk__in=ids)
         changed.update(status=status, version=F("version") + 1, updated_at=timezone.now())
-        transaction.on_commit(statistics.figures_changed)
+        transaction.on_commit(announce_roster_changed)
         Placement.history.bulk_history_create(list(changed), update=True, default_user=by)
     return result
 
@@ -280,7 +270,7 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
             what = _("imported %(file)s") % {"file": roster_import.file_name}
             entries.append(
                 HistoryEntry(
-                    when, _who(roster_import.user), what, changes, user_id=roster_import.user_id
+                    when, who(roster_import.user), what, changes, user_id=roster_import.user_id
                 )
             )
             continue
@@ -289,14 +279,14 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
             for f in HISTORY_FIELDS
         }
         if event.history_type == "+":
-            entry = HistoryEntry(when, _who(event.history_user), str(CREATED))
+            entry = HistoryEntry(when, who(event.history_user), str(CREATED))
         else:
             changes = [
                 Change(label, state[label], shown)
                 for label, shown in snapshot.items()
                 if state is not None and label in state and state[label] != shown
             ]
-            entry = HistoryEntry(when, _who(event.history_user), str(EDITED), changes)
+            entry = HistoryEntry(when, who(event.history_user), str(EDITED), changes)
         entry.version, entry.user_id = event.version, event.history_user_id
         state = snapshot
         entries.append(entry)
@@ -403,7 +393,7 @@ def _cadre_imports(cadre: Cadre, after_version: int, since) -> list[HistoryEntry
         entries.append(
             HistoryEntry(
                 roster_import.created_at,
-                _who(roster_import.user),
+                who(roster_import.user),
                 what,
                 changes,
                 user_id=roster_import.user_id,

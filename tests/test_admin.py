@@ -409,7 +409,7 @@ def test_a_posted_credited_cadre_that_is_not_an_id_is_an_error_not_a_crash(admin
 def test_the_placement_sidebar_offers_the_latest_batches_and_the_chosen(
     staff_client, shenzhen, monkeypatch
 ):
-    from cohorts.admin_filters import LatestBatchesFilter
+    from adminsite.filters import LatestBatchesFilter
 
     monkeypatch.setattr(LatestBatchesFilter, "LATEST_BATCHES", 2)
     old, mid, new = (

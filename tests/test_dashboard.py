@@ -1,4 +1,4 @@
-"""The dashboard: its figures (placements/statistics.py) on factory data and on the demo data."""
+"""The dashboard: its figures (dashboard/figures.py) on factory data and on the demo data."""
 
 import datetime
 
@@ -6,8 +6,8 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from cohorts.models import Batch, Cadre, Programme
+from dashboard import figures as statistics
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
-from placements import statistics
 from placements.models import HostUnit, Placement
 
 from .factories import BatchFactory, CadreFactory, HostUnitFactory, PlacementFactory
@@ -146,7 +146,7 @@ def test_charts_are_svg_whose_bars_link_to_the_list(staff_client, sz3):
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo data, seeded once for the module and removed afterwards."""
-    from cohorts.demo import seed
+    from demo.roster import seed
 
     with django_db_blocker.unblock():
         seed()

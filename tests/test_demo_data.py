@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from cohorts import demo, idnumbers
+from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
 from cohorts.terms import TermStatus
-from ledger import demo as ledger_demo
+from demo import ledger as ledger_demo
+from demo import roster as demo
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
 from ledger.services import topic_history
 from ledger.statistics import outcome_figures

@@ -1,4 +1,4 @@
-"""The list filters (placements/filters.py): each filter, combinations, sorting, scope."""
+"""The list filters (dashboard/filters.py): each filter, combinations, sorting, scope."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
 
-from placements.filters import CadreFilter, PlacementFilter
+from dashboard.filters import CadreFilter, PlacementFilter
 from placements.models import HostUnit
 
 from .factories import BatchFactory, CadreFactory, HostUnitFactory, PlacementFactory, make_id_number
@@ -367,9 +367,9 @@ def test_staff_facets_cover_the_whole_archive(admin_user, sz3, sh5):
 def test_batches_offered_are_the_programmes_or_the_latest(
     admin_user, shenzhen, sz3, sh5, monkeypatch
 ):
-    import placements.filters
+    import dashboard.filters
 
-    monkeypatch.setattr(placements.filters, "OFFERED_BATCHES", 1)
+    monkeypatch.setattr(dashboard.filters, "OFFERED_BATCHES", 1)
     old = BatchFactory(programme=shenzhen, number=1, start_date=datetime.date(2019, 4, 1))
     assert choices(admin_user, "batch") == [sh5.code]  # the latest start
     assert choices(admin_user, "batch", programme="SZ") == [old.code, sz3.code]

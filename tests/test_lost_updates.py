@@ -268,7 +268,7 @@ def test_without_a_valid_snapshot_nothing_of_the_stale_form_is_kept(placement, l
 def test_lead_page_loses_the_race_and_is_refused_as_a_form(
     placement, lead_sz3, lead_b, monkeypatch
 ):
-    from placements import lead_views
+    from lead import views as lead_views
 
     url = reverse("lead-placement", args=[placement.pk])
     b = client_of(lead_b)
@@ -293,7 +293,7 @@ def test_lead_page_loses_the_race_and_is_refused_as_a_form(
 )
 @pytest.mark.django_db(transaction=True)
 def test_admin_loses_the_race_and_shows_the_refused_form(sz3, staff, monkeypatch):
-    from cadreprog import versioning_admin
+    from adminsite import versioning as versioning_admin
 
     placement = PlacementFactory(batch=sz3, role="研究员")
     url = reverse("admin:placements_placement_change", args=[placement.pk])

@@ -33,7 +33,7 @@ world = matrix.world  # the fixture: one object of each kind for SZ-3 and for SH
 pytestmark = pytest.mark.django_db
 URLENCODED = "application/x-www-form-urlencoded"
 
-# What the project's own pages read from the query string (placements/filters.py, the lists,
+# What the project's own pages read from the query string (dashboard/filters.py, the lists,
 # the ledger's pages, the lead's search, login and language switch).
 APP_PARAMS = [
     "q", "programme", "batch", "group", "term", "host_unit", "host_unit_kind", "rank_tier",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from cohorts.demo import seed
+from demo.roster import seed
 from placements.models import Placement
 
 from .roster_files import csv_bytes, person, table

@@ -106,7 +106,7 @@ def test_the_committed_mo_file_is_compiled_from_the_po_file():
 
 
 def test_admin_template_messages_django_leaves_untranslated_are_chinese():
-    from cadreprog.admin import ADMIN_MESSAGES_MISSING_IN_DJANGO
+    from adminsite.site import ADMIN_MESSAGES_MISSING_IN_DJANGO
 
     with translation.override("zh-hans"):
         for message in ADMIN_MESSAGES_MISSING_IN_DJANGO:

@@ -102,7 +102,7 @@ def test_staff_read_outcomes_and_duties_on_the_dashboard(page, live_server, batc
 
 
 def test_the_demo_datas_outcome_figures_on_the_dashboard(page, live_server, admin_user):
-    from cohorts.demo import seed
+    from demo.roster import seed
 
     seed()
     admin_user.set_password("password")

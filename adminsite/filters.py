@@ -1,0 +1,78 @@
+"""List filters over derived values (the term's status, the cadre's generation), and over the
+values of a column of an archive-sized table."""
+
+from django.contrib import admin
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.models import GENERATIONS, Batch, generation_range
+from cohorts.terms import TermStatus
+from cohorts.text import pinyin_sort_key
+
+
+class TermStatusFilter(admin.SimpleListFilter):
+    """Planned / in progress / completed, computed in SQL from the start date and term length.
+
+    Works on any queryset with a `with_term_status(status)` method (batches and placements).
+    """
+
+    title = _("term status")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return TermStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in TermStatus.values:
+            return queryset.with_term_status(self.value())
+        return queryset
+
+
+class GenerationFilter(admin.SimpleListFilter):
+    title = _("generation")
+    parameter_name = "generation"
+    birth_date_field = "birth_date"
+
+    def lookups(self, request, model_admin):
+        return [(label, label) for label in GENERATIONS]
+
+    def queryset(self, request, queryset):
+        if self.value() in dict(self.lookups(request, None)):
+            first, last = generation_range(self.value())
+            return queryset.filter(**{f"{self.birth_date_field}__range": (first, last)})
+        return queryset
+
+
+class IndexedValuesFilter(admin.AllValuesFieldListFilter):
+    """The values a column holds, read from its index (placements/facets.py): Django's own
+    filter runs SELECT DISTINCT over the whole table, 200,000 rows on every view of the list.
+    The column needs an index. A team lead keeps Django's filter: their few rows' values."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        from placements.facets import walk
+
+        if request.user.has_perm("cohorts.view_all_batches"):
+            values = walk([(field.model, field.column)])[0]
+            self.lookup_choices = sorted(values, key=pinyin_sort_key)
+
+
+class LatestBatchesFilter(admin.RelatedFieldListFilter):
+    """The batches of the programme chosen in the sidebar, else the latest LATEST_BATCHES, and
+    the batch chosen in any case: an archive holds thousands of batches, and a sidebar of
+    them all is neither readable nor quick to render."""
+
+    LATEST_BATCHES = 50
+
+    def field_choices(self, field, request, model_admin):
+        batches = Batch.objects.visible_to(request.user)
+        programme = request.GET.get("batch__programme__id__exact", "")
+        if programme.isdigit():
+            batches = batches.filter(programme_id=programme)
+        else:
+            chosen = [v for v in (self.lookup_val or []) if str(v).isdigit()]
+            latest = batches.order_by(F("start_date").desc(nulls_last=True), "-pk")
+            batches = batches.filter(
+                Q(pk__in=latest.values("pk")[: self.LATEST_BATCHES]) | Q(pk__in=chosen)
+            )
+        return [(b.pk, str(b)) for b in batches]
