@@ -21,12 +21,12 @@ from cadreprog.versioning import VersionedModelForm
 from cohorts import privacy
 from cohorts.models import Batch, Cadre, Programme
 from cohorts.roles import LEAD_GROUP
-from placements import cells
-from placements.admin_roster import export_batches
 from placements.forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.search import cadres_matching, words
+from rosters.admin_views import export_batches
 from security.services import full_id_record
+from spreadsheets import cells
 
 from .actions import batch_status_actions
 from .filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter

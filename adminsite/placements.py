@@ -1,5 +1,5 @@
 """The admin of host units and placements; the roster's import and export pages are declared
-here (`PlacementAdmin.get_urls`) and served by placements/admin_roster.py."""
+here (`PlacementAdmin.get_urls`) and served by rosters/admin_views.py."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.versioning import VERSION_FIELDS
 from cohorts import privacy
-from placements import admin_roster as roster
-from placements.admin_roster import export_selected_csv, export_selected_xlsx
 from placements.forms import VersionedPlacementForm
 from placements.models import HostUnit, Placement
 from placements.search import search_placements
 from placements.services import LEAD_EDITABLE_FIELDS, placement_history
+from rosters import admin_views as roster
+from rosters.admin_views import export_selected_csv, export_selected_xlsx
 
 from .actions import placement_status_actions
 from .filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
@@ -103,7 +103,7 @@ class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, adm
     ]
 
     def get_urls(self):
-        """The roster's import and export pages (placements/admin_roster.py), before the model
+        """The roster's import and export pages (rosters/admin_views.py), before the model
         URLs, whose catch-all would read "import" as a placement's id."""
 
         def view(function):

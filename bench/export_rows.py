@@ -12,8 +12,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from placements import exporting  # noqa: E402
 from placements.models import Placement  # noqa: E402
+from rosters import exporting  # noqa: E402
 
 placements = Placement.objects.filter(batch__programme__code=sys.argv[1])
 if len(sys.argv) > 2:

@@ -13,7 +13,7 @@ from import_export import fields, resources
 from measure import timed_child
 
 from cohorts.models import Cadre
-from placements.roster import COLUMNS
+from rosters.columns import COLUMNS
 
 
 def import_roster(path: Path, rows: int, env: dict) -> dict:

@@ -15,7 +15,7 @@ from archive import (
     person_name,
 )
 
-from placements.roster import COLUMNS
+from rosters.columns import COLUMNS
 
 RANKS = ["正处级", "副处", "正科级", "副科", "一级调研员", "科员", "处级"]
 

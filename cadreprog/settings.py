@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "csp",
     "cohorts",
     "placements",
+    "spreadsheets",
+    "rosters",
     "ledger",
     "security",
     "dashboard",

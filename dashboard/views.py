@@ -15,8 +15,8 @@ from django.views.generic import ListView
 
 from cohorts.terms import TermStatus, today
 from ledger import statistics as ledger_figures
-from placements import exporting
 from placements.models import Placement
+from rosters import exporting
 
 from . import figures
 from .filters import CadreFilter, HostUnitFilter, PlacementFilter

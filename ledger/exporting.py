@@ -10,7 +10,7 @@ from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from placements.exporting import CONTENT_TYPES, FORMATS, escape_formula
+from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formula
 
 __all__ = ["FORMATS", "behind_response"]
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cadreprog.versioning import describe
 from cohorts.terms import today
 from placements.models import HostUnit, Placement
-from placements.uploads import checked_upload
+from spreadsheets.uploads import checked_upload
 
 from .models import Project, Suggestion, Topic
 

@@ -19,13 +19,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cohorts import idnumbers, privacy
+from cohorts.batchnames import BatchNames
 from cohorts.models import Batch
 from cohorts.terms import today
 from cohorts.text import normalise_name, squeeze
-from placements import cells, reading
-from placements.importing import FOOTER_WORDS, BatchNames, Problem
 from placements.models import Placement
-from placements.roster import header_key
+from spreadsheets import cells, reading
+from spreadsheets.problems import ImportResultBase, Problem
+from spreadsheets.tables import find_header, header_key, is_footer
 
 from .models import ProgressEntry
 from .statistics import duties_of
@@ -73,27 +74,11 @@ class EntryRow:
 
 
 @dataclass
-class ProgressImport:
-    file_name: str
-    dry_run: bool
-    rows: list[EntryRow] = field(default_factory=list)
-    file_problems: list[Problem] = field(default_factory=list)
+class ProgressImport(ImportResultBase):
     written: int = 0
 
-    @property
-    def problems(self) -> list[Problem]:
-        return self.file_problems + [p for row in self.rows for p in row.problems]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_json(self) -> dict:
-        return {
-            "entries": len(self.rows),
-            "errors": [p.as_dict() for p in self.problems],
-            "dry_run": self.dry_run,
-        }
+    def counts(self) -> dict:
+        return {"entries": len(self.rows)}
 
 
 def import_progress(
@@ -133,47 +118,25 @@ def import_progress(
 
 
 def _read_sheet(result, sheet, batch, several):
-    header_index, columns = _header(sheet)
-    if header_index is None:
+    header = find_header(sheet.rows, lambda cell: _HEADERS.get(header_key(cell)))
+    if header is None:
         return
     label = sheet.name if several else ""
-    headers = {column.key: cells.text(sheet.rows[header_index][i]) for i, column in columns.items()}
     needed = [c for c in COLUMNS if c.required] + ([] if batch else [COLUMNS[0]])
-    missing = [c.header for c in needed if c.key not in headers]
-    for header in missing:
-        result.file_problems.append(
-            Problem(
-                _("The required column %(column)s is missing.") % {"column": header},
-                header_index + 1,
-                header,
-                label,
-            )
-        )
+    missing = header.missing(needed, label)
+    result.file_problems.extend(missing)
     if missing:
         return
-    for index in range(header_index + 1, len(sheet.rows)):
+    for index in range(header.index + 1, len(sheet.rows)):
         cells_ = sheet.rows[index]
-        filled = [cells.text(c) for c in cells_ if not reading.is_blank(c)]
-        if not filled or filled[0].startswith(FOOTER_WORDS):
+        if all(reading.is_blank(c) for c in cells_) or is_footer(cells_):
             continue
-        row = EntryRow(label, index + 1, headers)
-        for i, column in columns.items():
+        row = EntryRow(label, index + 1, header.headers)
+        for i, column in header.columns.items():
             value = cells_[i] if i < len(cells_) else None
             if not reading.is_blank(value):
                 _parse(row, column.key, value)
         result.rows.append(row)
-
-
-def _header(sheet):
-    for index, cells_ in enumerate(sheet.rows[:20]):
-        found = {}
-        for i, cell in enumerate(cells_):
-            column = _HEADERS.get(header_key(cell))
-            if column and column not in found.values():
-                found[i] = column
-        if len(found) >= 2:
-            return index, found
-    return None, {}
 
 
 def _parse(row: EntryRow, key: str, value):

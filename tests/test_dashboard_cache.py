@@ -35,7 +35,7 @@ def test_roster_changed_makes_the_dashboard_count_again(admin_user, sz3):
 def test_a_roster_import_makes_the_dashboard_count_again(
     admin_user, sz3, django_capture_on_commit_callbacks
 ):
-    from placements.importing import import_roster
+    from rosters.importing import import_roster
 
     from .roster_files import csv_bytes, person, table
 

@@ -75,7 +75,7 @@ def test_staff_see_the_history_on_the_admin_page(client, staff, placement):
 
 
 def test_an_edit_after_an_import_shows_only_its_own_change(sz3, lead_sz3):
-    from placements.importing import import_roster
+    from rosters.importing import import_roster
 
     from .roster_files import csv_bytes, person, table
 
@@ -100,7 +100,7 @@ def test_first_edit_of_a_placement_never_recorded_is_an_edit_not_a_creation(sz3)
 
 
 def imported_history() -> str:
-    from placements.importing import import_roster
+    from rosters.importing import import_roster
 
     from .roster_files import csv_bytes, person, table
 

@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from cohorts.models import Cadre
-from placements import importing, reading
 from placements.models import HostUnit, Placement
+from rosters import importing
+from spreadsheets import reading
 
 from .helpers import body
 from .roster_files import csv_bytes, person, table, xlsx_bytes

@@ -25,9 +25,9 @@ from openpyxl import load_workbook
 from cohorts import idnumbers
 from cohorts.roles import STAFF_APPS
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
-from placements.importing import import_roster
 from placements.models import Placement, RosterImport
 from placements.services import placements_set_status
+from rosters.importing import import_roster
 from security.models import AccessRecord
 
 from .factories import (

@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 
 from cohorts.models import Cadre
-from placements import importing
 from placements.models import Placement, RosterImport, RosterImportChange
+from rosters import importing
 
 from .roster_files import csv_bytes, person, table
 

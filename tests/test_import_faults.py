@@ -16,8 +16,9 @@ from django.db import DatabaseError, IntegrityError, connection
 from django.urls import reverse
 
 from cohorts.models import Cadre
-from placements import importing
 from placements.models import HostUnit, Placement, RosterImport
+from rosters import importing
+from rosters.importing import writing
 from security import backups
 
 from .roster_files import csv_bytes, person, table
@@ -26,14 +27,14 @@ from .roster_files import csv_bytes, person, table
 @pytest.fixture
 def fail_placements(monkeypatch):
     """The placements' insert fails, after the host units and cadres went in."""
-    insert = importing.bulk_insert
+    insert = writing.bulk_insert
 
     def insert_or_fail(model, objects):
         if model is Placement:
             raise DatabaseError("injected: the server went away")
         insert(model, objects)
 
-    monkeypatch.setattr(importing, "bulk_insert", insert_or_fail)
+    monkeypatch.setattr(writing, "bulk_insert", insert_or_fail)
 
 
 def nothing_written():
@@ -135,7 +136,7 @@ def test_imports_into_two_batches_at_once_make_each_person_once(sz3, sh5, slow_m
 IMPORT_IN_A_PROCESS = """
 import json, pathlib, sys, time, django
 django.setup()
-from placements import importing
+from rosters import importing
 run = importing._Matcher.run
 importing._Matcher.run = lambda self: (run(self), time.sleep(0.5))[0]
 data = pathlib.Path(sys.argv[1]).read_bytes()
@@ -206,7 +207,7 @@ def test_a_clash_reads_as_a_message_in_the_commands_json(sz3, monkeypatch, tmp_p
     def clash(model, objects):
         raise IntegrityError('duplicate key value violates unique constraint "cadre_id_number"')
 
-    monkeypatch.setattr(importing, "bulk_insert", clash)
+    monkeypatch.setattr(writing, "bulk_insert", clash)
     path = tmp_path / "r.csv"
     path.write_bytes(csv_bytes(table([person(1)])))
     with pytest.raises(SystemExit):

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cohorts.models import Cadre
-from placements.importing import import_roster
 from placements.models import HostUnit, Placement, RosterImportChange
+from rosters.importing import import_roster
 
 from .factories import make_id_number
 from .roster_files import csv_bytes, person, table

@@ -131,8 +131,8 @@ def test_admin_form_on_an_old_version_is_refused(client, staff, placement):
 
 
 def test_a_real_import_refuses_an_edit_opened_before_it(sz3, admin_user):
-    from placements.importing import import_roster
     from placements.services import placement_history
+    from rosters.importing import import_roster
 
     from .roster_files import csv_bytes, person, table
 

@@ -238,7 +238,7 @@ def importer_without_full_ids(client, django_user_model):
 
 def import_then_add_the_id_number(sz3) -> str:
     """SZ-3's person 1 imported without an ID number; the number their next file adds."""
-    from placements import importing
+    from rosters import importing
 
     importing.import_roster(csv_bytes(table([person(1, 身份证号="")])), "first.csv")
     return person(1)["身份证号"]
@@ -286,7 +286,7 @@ def test_the_preview_shows_id_numbers_in_full_with_the_permission_and_logs_it(st
 def test_the_import_history_masks_id_numbers_without_the_permission(
     client, admin_user, django_user_model, sz3
 ):
-    from placements import importing
+    from rosters import importing
 
     number = import_then_add_the_id_number(sz3)
     importing.import_roster(csv_bytes(table([person(1)])), "second.csv")
@@ -303,7 +303,7 @@ def test_the_import_history_masks_id_numbers_without_the_permission(
 def test_the_import_history_shows_the_month_of_birth_without_the_permission(
     client, django_user_model, sz3
 ):
-    from placements import importing
+    from rosters import importing
 
     import_then_add_the_id_number(sz3)
     importing.import_roster(csv_bytes(table([person(1)])), "second.csv")

@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from openpyxl import load_workbook
 
-from placements import exporting, roster
-from placements.importing import import_roster
 from placements.models import Placement
+from rosters import columns as roster
+from rosters import exporting
+from rosters.importing import import_roster
 
 from .factories import BatchFactory, PlacementFactory, make_id_number
 from .roster_files import csv_bytes, person, table

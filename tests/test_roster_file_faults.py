@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from cadreprog.bulk import bulk_insert
 from cohorts.models import Cadre
-from placements import reading
 from placements.models import Placement
+from spreadsheets import reading
 
 from .helpers import body
 from .roster_files import csv_bytes, person, table, xls_bytes, xlsx_bytes

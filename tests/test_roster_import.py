@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from cohorts.models import Cadre
-from placements.importing import import_roster
 from placements.models import HostUnit, Placement, RosterImport, RosterImportChange
+from rosters.importing import import_roster
 
 from .factories import (
     BatchFactory,

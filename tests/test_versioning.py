@@ -159,7 +159,7 @@ def test_the_snapshot_holds_no_field_the_page_hides(client, lead_sz3, sz3):
 
 
 def test_a_roster_import_refuses_a_cadre_edit_opened_before_it(staff, sz3, admin_user):
-    from placements.importing import import_roster
+    from rosters.importing import import_roster
 
     from .roster_files import csv_bytes, person, table
 
@@ -184,7 +184,7 @@ def test_a_roster_import_refuses_a_cadre_edit_opened_before_it(staff, sz3, admin
 def test_a_cadre_edit_saved_while_an_import_runs_waits_and_is_refused(
     staff, sz3, admin_user, monkeypatch
 ):
-    from placements import importing
+    from rosters import importing
 
     from .roster_files import csv_bytes, person, table
 

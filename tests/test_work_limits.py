@@ -9,9 +9,9 @@ import openpyxl.reader.excel
 import pytest
 
 from ledger.importing import import_progress
-from placements import reading
-from placements.importing import import_roster
 from placements.models import Placement
+from rosters.importing import import_roster
+from spreadsheets import reading
 
 from .roster_files import csv_bytes, person, table, xlsx_bytes
 

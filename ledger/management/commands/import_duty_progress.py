@@ -2,7 +2,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ledger import importing
-from placements.import_command import ImportCommand
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

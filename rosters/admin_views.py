@@ -27,13 +27,13 @@ from django.utils.translation import gettext_lazy
 from cadreprog.pagination import LargeTableAdmin
 from cohorts import privacy
 from cohorts.models import Batch
+from placements.models import Placement, RosterImport, RosterUpload
+from placements.services import changes_shown
 from security.models import AccessRecord
 from security.services import access_record, full_id_record
+from spreadsheets.uploads import checked_upload
 
 from . import exporting, importing, workbooks
-from .models import Placement, RosterImport, RosterUpload
-from .services import changes_shown
-from .uploads import checked_upload
 
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
 UPLOAD_LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation

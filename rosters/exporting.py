@@ -8,7 +8,6 @@ the date of birth is its month (cohorts/privacy.py); the import takes both back.
 """
 
 import csv
-import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date
@@ -22,28 +21,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from cohorts import privacy
+from placements.models import Placement
 from security.services import export_record
+from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formula  # noqa: F401
 
-from . import roster
-from .models import Placement
-
-# A formula start, behind any apostrophes already there: '=1+1 must come back as '=1+1 too.
-_ESCAPABLE = re.compile(r"'*[=+\-@\t\r]")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-FORMATS = tuple(CONTENT_TYPES)
-
-
-def escape_formula(text: str) -> str:
-    """'=1+1 for =1+1: a spreadsheet shows the text and never runs it."""
-    return "'" + text if _ESCAPABLE.match(text) else text
-
-
-def unescape_formula(text: str) -> str:
-    """The inverse of escape_formula, applied by the import."""
-    return text[1:] if text.startswith("'") and _ESCAPABLE.match(text[1:]) else text
+from . import columns
 
 
 def can_see_full_id_numbers(user) -> bool:
@@ -56,19 +38,19 @@ def roster_queryset(placements):
 
 
 def roster_row(placement: Placement, full_ids: bool) -> list:
-    """The cells of one placement, in the order of roster.COLUMNS; without `full_ids`, the ID
+    """The cells of one placement, in the order of columns.COLUMNS; without `full_ids`, the ID
     number masked and the date of birth as its month (1985.10), as the import reads them."""
     cadre, term = placement.cadre, placement.term
     values = {
         "batch": placement.batch.code,
         "name": cadre.name,
-        "gender": roster.gender_label(cadre.gender),
+        "gender": columns.gender_label(cadre.gender),
         "birth_date": cadre.birth_date if full_ids else privacy.birth_month(cadre.birth_date),
         "id_number": (cadre.id_number if full_ids else cadre.masked_id_number) or "",
         "home_unit": placement.home_unit,
         "position": placement.position,
-        "rank": roster.rank_label(placement.rank, placement.rank_tier),
-        "category": roster.category_label(placement.category),
+        "rank": columns.rank_label(placement.rank, placement.rank_tier),
+        "category": columns.category_label(placement.category),
         "district": placement.district,
         "group": placement.group,
         "ethnicity": cadre.ethnicity,
@@ -81,7 +63,7 @@ def roster_row(placement: Placement, full_ids: bool) -> list:
         "phone": cadre.phone,
         "notes": placement.notes,
     }
-    return [values[column.key] for column in roster.COLUMNS]
+    return [values[column.key] for column in columns.COLUMNS]
 
 
 def _text(value) -> str:
@@ -110,10 +92,10 @@ class CsvChunks:
 
     def __iter__(self) -> Iterator[bytes]:
         writer = csv.writer(_Line())
-        lines = ["\ufeff" + writer.writerow([column.header for column in roster.COLUMNS])]
+        lines = ["\ufeff" + writer.writerow([column.header for column in columns.COLUMNS])]
         # A tab before an ID number or phone makes Excel keep it as text (all 18 digits); the
         # import trims it away again.
-        text_columns = [column.as_text for column in roster.COLUMNS]
+        text_columns = [column.as_text for column in columns.COLUMNS]
         for placement in roster_queryset(self.placements).iterator(chunk_size=2000):
             values = roster_row(placement, self.full_ids)
             lines.append(
@@ -138,7 +120,7 @@ def write_xlsx(placements, out: BinaryIO, full_ids: bool) -> int:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for column in roster.COLUMNS:
+    for column in columns.COLUMNS:
         cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = bold
         header.append(cell)

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from cohorts.models import Batch
-from placements import exporting
 from placements.models import Placement
+from rosters import exporting
 from security.services import export_record
 
 

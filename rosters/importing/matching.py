@@ -1,5 +1,5 @@
 """Roster import, the second half: matching a file's rows to the people, placements and host
-units stored, and deciding what importing each row changes (placements.importing reads, checks
+units stored, and deciding what importing each row changes (rosters.importing reads, checks
 and writes; it imports what it needs from here).
 
 Set-based: the rows of one chunk are matched in a handful of queries (IN lists of at most CHUNK
@@ -18,12 +18,15 @@ from django.utils.translation import gettext as _
 
 from cohorts import idnumbers
 from cohorts.models import Cadre
+from placements.models import HostUnit, Placement, host_unit_core, host_unit_key
+from spreadsheets import cells
+from spreadsheets.problems import Problem
 
-from . import cells, roster
-from .models import HostUnit, Placement, host_unit_core, host_unit_key
+from .. import columns
 
 if TYPE_CHECKING:
-    from .importing import ImportResult, Row
+    from . import ImportResult
+    from .rows import Row
 
 CHUNK = 2000  # parameters per IN (…) query, well under SQLite's limit
 CADRE_FIELDS = ["name", "gender", "birth_date", "id_number", "ethnicity", "political_status",
@@ -412,7 +415,6 @@ class _Seen:
 
     def check(self, rows: list[Row]) -> list[tuple]:
         """Flag the rows that repeat an earlier chunk's; (problem, action) of the earlier rows."""
-        from .importing import Problem
 
         earlier = []
         for row in rows:
@@ -437,7 +439,7 @@ class _Seen:
                 mine = theirs = message % {"batch": row.batch, "rows": f"{where}、{current}"}
             row.error(key, mine)
             row.action = "error"
-            header = row.headers.get(key) or roster.BY_KEY[key].header
+            header = row.headers.get(key) or columns.BY_KEY[key].header
             earlier.append((Problem(theirs, number, header, label), self.ACTIONS[action]))
         return earlier
 

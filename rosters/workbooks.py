@@ -11,7 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from . import roster
+from . import columns
 from .importing import ImportResult
 
 _FORBIDDEN_IN_TITLES = re.compile(r"[/\\:?\[\]*]")
@@ -25,7 +25,7 @@ EXAMPLE = {
     "rank": "副处级", "category": "党政群机关", "district": "市南区", "group": "第一组",
     "ethnicity": "汉族", "political_status": "中共党员", "education": "研究生",
     "host_unit": "深圳市创新投资集团有限公司", "host_role": "投资经理助理",
-    "start_date": "", "end_date": "", "phone": "13800000000", "notes": roster.EXAMPLE_MARK,
+    "start_date": "", "end_date": "", "phone": "13800000000", "notes": columns.EXAMPLE_MARK,
 }  # fmt: skip
 HINTS = {
     "batch": "SZ-3、深圳第3批 或 第三批赴深圳体悟实训；用 --batch 或在页面上选定批次时可不填",
@@ -51,7 +51,7 @@ def blank_template() -> bytes:
     sheet = workbook.active
     sheet.title = "花名册"
     sheet.freeze_panes = "A2"
-    for index, column in enumerate(roster.COLUMNS, start=1):
+    for index, column in enumerate(columns.COLUMNS, start=1):
         header = sheet.cell(row=1, column=index, value=column.header)
         header.font = BOLD
         if column.required:
@@ -89,7 +89,7 @@ def with_errors(result: ImportResult) -> bytes:
                     cell.number_format = TEXT
             found = problems.get((table.sheet.name if len(result.tables) > 1 else "", number))
             if number == table.header_row + 1:
-                header = sheet.cell(row=number, column=width + 1, value=roster.ERROR_HEADER)
+                header = sheet.cell(row=number, column=width + 1, value=columns.ERROR_HEADER)
                 header.font = BOLD
             elif found:
                 cell = sheet.cell(row=number, column=width + 1, value="\n".join(found))
@@ -97,7 +97,7 @@ def with_errors(result: ImportResult) -> bytes:
                 cell.alignment = Alignment(wrap_text=True)
         sheet.column_dimensions[get_column_letter(width + 1)].width = 60
     if not workbook.worksheets:
-        sheet = workbook.create_sheet(roster.ERROR_HEADER)
+        sheet = workbook.create_sheet(columns.ERROR_HEADER)
         for number, problem in enumerate(result.problems, start=1):
             sheet.cell(row=number, column=1, value=str(problem))
     elif result.file_problems:

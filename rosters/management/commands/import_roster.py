@@ -1,8 +1,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from placements import importing
-from placements.import_command import ImportCommand
+from rosters import importing
+from spreadsheets.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -2,7 +2,7 @@
 row checked against itself (required columns, the ID number against the birth date and the
 gender) and its batch found however the file names it. No queries but BatchNames' two.
 
-placements.importing streams the rows through these, then matches and writes them.
+rosters.importing streams the rows through these, then matches and writes them.
 """
 
 from __future__ import annotations
@@ -15,15 +15,18 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from cohorts import idnumbers
-from cohorts.models import Batch, Cadre, Programme
-from cohorts.text import halfwidth, normalise_name, squeeze
+from cohorts.batchnames import BatchNames
+from cohorts.models import Batch, Cadre
+from cohorts.text import normalise_name, squeeze
+from placements import ranks
+from placements.models import HostUnit, Placement
+from spreadsheets import cells
 
-from . import cells, ranks, roster
-from .import_matching import _same_birth
-from .models import HostUnit, Placement
+from .. import columns
+from .matching import _same_birth
 
 if TYPE_CHECKING:
-    from .importing import Row
+    from .rows import Row
 
 # Columns whose reading depends on the cell alone (not on the row), and whose values repeat.
 REPEATING = {"batch", "gender", "rank", "category", "home_unit", "host_unit", "position",
@@ -41,8 +44,6 @@ TEXT_COLUMNS = {  # roster column → (model, field) for plain text
 }
 # Control characters but tab and line ends (which a cell may hold): a roster's text has none.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                    "八": 8, "九": 9, "十": 10}  # fmt: skip
 
 
 def _parse_cell(row: Row, key: str, value, memo: dict):
@@ -88,7 +89,7 @@ def _parse_value(row: Row, key: str, value):
         return _fits(normalise_name(cells.text(value)), Cadre, "name")
     if key == "gender":
         try:
-            return roster.parse_gender(cells.text(value))
+            return columns.parse_gender(cells.text(value))
         except ValueError:
             raise cells.CellError(
                 _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
@@ -110,11 +111,11 @@ def _parse_value(row: Row, key: str, value):
             ) from None
     if key == "category":
         try:
-            return roster.parse_category(cells.text(value))
+            return columns.parse_category(cells.text(value))
         except ValueError:
             raise cells.CellError(
                 _("%(value)s is not a category; use one of %(choices)s.")
-                % {"value": cells.text(value), "choices": roster.category_spellings()}
+                % {"value": cells.text(value), "choices": columns.category_spellings()}
             ) from None
     if key in ("start_date", "end_date"):
         return cells.full_date(value)
@@ -137,7 +138,7 @@ def _fits(text: str, model, field_name: str) -> str:
 
 def _check_row(row: Row):
     reported = {p.column for p in row.problems}
-    for column in roster.COLUMNS:
+    for column in columns.COLUMNS:
         missing = column.required and not row.values.get(column.key)
         if missing and row.headers.get(column.key) not in reported:
             row.error(column.key, _("This column must not be empty."))
@@ -156,54 +157,15 @@ def _check_row(row: Row):
         row.error(
             "gender",
             _("The ID number says %(id_gender)s, but the file says %(gender)s.")
-            % {"id_gender": roster.gender_label(id_gender), "gender": roster.gender_label(gender)},
+            % {
+                "id_gender": columns.gender_label(id_gender),
+                "gender": columns.gender_label(gender),
+            },
         )
 
 
 def _show_birth(born: date, precision: str) -> str:
     return f"{born:%Y.%m}" if precision == cells.MONTH else born.isoformat()
-
-
-# Batches: SZ-3, 深圳第3批, 深圳第三批, 第三批赴深圳体悟实训 all name one batch.
-
-
-class BatchNames:
-    def __init__(self):
-        self.batches = {(b.programme_id, b.number): b for b in Batch.objects.all()}
-        self.programmes = list(Programme.objects.all())
-        self.cache = {}
-
-    def find(self, written: str) -> Batch | None:
-        if written not in self.cache:
-            self.cache[written] = self._find(written)
-        return self.cache[written]
-
-    def _find(self, written: str) -> Batch | None:
-        text = halfwidth(written).strip()
-        parsed = Batch.parse_code(text)
-        if parsed:
-            code, number = parsed
-            programme = next((p for p in self.programmes if p.code == code), None)
-        else:
-            match = re.search(r"第\s*([0-9]+|[一二两三四五六七八九十]+)\s*批", text)
-            number = _number(match[1]) if match else None
-            rest = text.replace(match[0], "") if match else text
-            named = [p for p in self.programmes if p.city and p.city in rest]
-            programme = named[0] if len(named) == 1 else None
-        if programme is None or number is None:
-            return None
-        return self.batches.get((programme.pk, number))
-
-
-def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    tens, _sep, units = text.partition("十")
-    if "十" in text:
-        return CHINESE_NUMERALS.get(tens, 1) * 10 + CHINESE_NUMERALS.get(units, 0)
-    return CHINESE_NUMERALS.get(text)
 
 
 def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from cohorts import idnumbers, phones
 from cohorts.text import halfwidth
 
-from .exporting import unescape_formula
+from .formulas import unescape_formula
 from .reading import Month
 
 _SCIENTIFIC = re.compile(r"[0-9](\.[0-9]+)?E\+?[0-9]+", re.IGNORECASE)

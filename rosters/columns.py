@@ -5,16 +5,14 @@ in Chinese or by their English alias; a few other spellings that districts use a
 """
 
 import functools
-import re
 from dataclasses import dataclass
 
 from django.utils import translation
 
 from cohorts.models import Gender
-from cohorts.text import halfwidth
-
-from . import ranks
-from .models import Category
+from placements import ranks
+from placements.models import Category
+from spreadsheets.tables import header_key
 
 
 @dataclass(frozen=True)
@@ -54,15 +52,6 @@ BY_KEY = {column.key: column for column in COLUMNS}
 ERROR_HEADER = "错误说明"
 # The 备注 of the blank template's example row: the import skips a row that carries it.
 EXAMPLE_MARK = "示例行，导入前请删除"
-# Columns a roster carries that the import does not need and does not report as unknown.
-IGNORED_HEADERS = {"序号", "编号", "no", "no."}
-
-
-def header_key(text) -> str:
-    """序 号 → 序号, ' Name ' → name: what two spellings of one header share."""
-    return re.sub(r"[\s*＊]+", "", halfwidth(str(text or ""))).casefold()
-
-
 _HEADERS = {
     header_key(spelling): column
     for column in COLUMNS
