@@ -12,7 +12,8 @@ of the number are the birth date, so such a user reads:
 
 What is left with region, gender, year and month known: every day of the month and the 500
 sequences of that gender, of which one in 11 has the check character shown — 28 × 500 / 11 ≈ 1,270
-numbers in a February (tests/test_id_rebuild.py rebuilds them from everything a lead can reach).
+numbers in a February (tests/site/test_id_rebuild.py rebuilds them from everything a lead can
+reach).
 
 Every page, export, form and sort that shows a birth date or an ID number asks `shows_full_id`;
 the command line (no user) acts with full rights.

@@ -17,7 +17,7 @@ the language is chosen so that the page is in the user's language) refuses:
 
 Multipart bodies (file uploads) are not read here, except the login's: reading them would parse
 an upload before its view, its upload handlers and limits. Their text fields go through forms,
-whose CharFields refuse NUL (Django's ProhibitNullCharactersValidator); tests/test_odd_input.py
+whose CharFields refuse NUL (Django's ProhibitNullCharactersValidator); tests/site/test_odd_input.py
 sends every form back with NUL in each field to hold that.
 """
 

@@ -1,0 +1,63 @@
+"""The dashboard's cache (dashboard/figures.py) counts again after any write to what it counts:
+a save, or a bulk write that placements announce with `roster_changed` (placements/signals.py)."""
+
+import datetime
+
+import pytest
+
+from dashboard import figures
+from placements.models import PlacementStatus
+from placements.services import placements_set_status
+from placements.signals import announce_roster_changed
+
+from ..factories import PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+ON = datetime.date(2021, 11, 1)
+
+
+def counted_at(user):
+    return figures.dashboard(user, ON).counted_at
+
+
+def test_staffs_figures_are_kept_while_nothing_changes(admin_user, sz3):
+    first = counted_at(admin_user)
+    assert counted_at(admin_user) == first
+
+
+def test_roster_changed_makes_the_dashboard_count_again(admin_user, sz3):
+    first = counted_at(admin_user)
+    announce_roster_changed()
+    assert counted_at(admin_user) > first
+
+
+def test_a_roster_import_makes_the_dashboard_count_again(
+    admin_user, sz3, django_capture_on_commit_callbacks
+):
+    from rosters.importing import import_roster
+
+    from ..roster_files import csv_bytes, person, table
+
+    first = counted_at(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_roster(csv_bytes(table([person(1)])), "sz3.csv").ok
+    assert counted_at(admin_user) > first
+
+
+def test_a_bulk_status_change_makes_the_dashboard_count_again(
+    admin_user, sz3, django_capture_on_commit_callbacks
+):
+    placement = PlacementFactory(batch=sz3)
+    first = counted_at(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        placements_set_status(
+            placements=type(placement).objects.all(), status=PlacementStatus.ON_SITE, by=None
+        )
+    assert counted_at(admin_user) > first
+
+
+def test_a_saved_placement_makes_the_dashboard_count_again(admin_user, sz3):
+    first = counted_at(admin_user)
+    PlacementFactory(batch=sz3)
+    assert counted_at(admin_user) > first
