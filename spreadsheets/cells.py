@@ -144,3 +144,10 @@ def phone(value) -> str:
     except ValidationError as error:
         raise CellError(" ".join(error.messages)) from None
     return number
+
+
+def same_birth(born: date, precision: str, other: date) -> bool:
+    """Whether a birth date read at `precision` (MONTH or DAY) agrees with `other`."""
+    if precision == MONTH:
+        return (born.year, born.month) == (other.year, other.month)
+    return born == other

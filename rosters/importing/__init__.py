@@ -44,7 +44,8 @@ from spreadsheets.problems import ImportResultBase, Problem
 from spreadsheets.tables import FOOTER_WORDS  # noqa: F401 - imported from here
 
 from .matching import _Matcher, _Seen
-from .rows import Row, Table, _check_whole_file, _find_tables, _parse_rows, _sheet_label
+from .parsing import _parse_rows
+from .rows import Row, Table, _check_whole_file, _find_tables, _sheet_label
 from .writing import _record, _record_changes, _update_record, _write
 
 ROWS_PER_CHUNK = 5000  # rows matched and written at a time: about 30 MB of objects

@@ -35,12 +35,6 @@ PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "d
                     "host_unit", "role", "start_date", "end_date", "notes"]  # fmt: skip
 
 
-def _same_birth(born: date, precision: str, other: date) -> bool:
-    if precision == cells.MONTH:
-        return (born.year, born.month) == (other.year, other.month)
-    return born == other
-
-
 class _UnitCores:
     """Known host units by their core name (host_unit_core), to flag a new unit whose core is
     the start of a known one's, or the other way round: 腾讯科技 ~ 腾讯 (at least 2 characters).
@@ -220,7 +214,7 @@ class _Matcher:
             if cadre.gender and cadre.gender != idnumbers.gender(number):
                 return False
         if born and cadre.birth_date:
-            return _same_birth(born, precision, cadre.birth_date)
+            return cells.same_birth(born, precision, cadre.birth_date)
         return True
 
     def _placements_of(self, cadres: dict) -> dict:
@@ -284,7 +278,7 @@ class _Matcher:
                 cadre.gender = values["gender"]
             born = values.get("birth_date")
             if born and not (
-                cadre.birth_date and _same_birth(born, row.birth_precision, cadre.birth_date)
+                cadre.birth_date and cells.same_birth(born, row.birth_precision, cadre.birth_date)
             ):
                 cadre.birth_date = born
         cadre.derive_from_id_number()

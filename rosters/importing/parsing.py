@@ -1,6 +1,7 @@
-"""Roster import, reading one row: each cell parsed into a value or a problem in its column, the
-row checked against itself (required columns, the ID number against the birth date and the
-gender) and its batch found however the file names it. No queries but BatchNames' two.
+"""Roster import, parsing the rows as they stream in: each cell parsed into a value or a
+problem in its column, the row checked against itself (required columns, the ID number against
+the birth date and the gender) and its batch found however the file names it; blank rows,
+footers and the template's example row skipped. No queries but BatchNames' two.
 
 rosters.importing streams the rows through these, then matches and writes them.
 """
@@ -20,13 +21,14 @@ from cohorts.models import Batch, Cadre
 from cohorts.text import normalise_name, squeeze
 from placements import ranks
 from placements.models import HostUnit, Placement
-from spreadsheets import cells
+from spreadsheets import cells, reading
+from spreadsheets.tables import is_footer
 
 from .. import columns
-from .matching import _same_birth
+from .rows import Row, Table, _sheet_label
 
 if TYPE_CHECKING:
-    from .rows import Row
+    from . import ImportResult
 
 # Columns whose reading depends on the cell alone (not on the row), and whose values repeat.
 REPEATING = {"batch", "gender", "rank", "category", "home_unit", "host_unit", "position",
@@ -146,7 +148,7 @@ def _check_row(row: Row):
     if not number or cells.is_masked_id_number(number):
         return
     id_born, id_gender = idnumbers.birth_date(number), idnumbers.gender(number)
-    if born and not _same_birth(born, row.birth_precision, id_born):
+    if born and not cells.same_birth(born, row.birth_precision, id_born):
         row.error(
             "birth_date",
             _("The ID number says born on %(id_date)s, but the file says %(date)s.")
@@ -186,3 +188,34 @@ def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):
         )
     else:
         row.batch = found
+
+
+def _parse_rows(result: ImportResult, batch: Batch | None):
+    """The file's rows, parsed and checked one by one as they stream in."""
+    batches = BatchNames()
+    memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
+    for table in result.tables:
+        sheet_label = _sheet_label(result, table)
+        for index, cells_ in table.body:
+            if _is_blank_row(table, cells_) or is_footer(cells_) or _is_example(cells_):
+                continue
+            row = Row(sheet_label, index + 1, cells_, headers=table.headers)
+            for i, column in table.columns.items():
+                value = cells_[i] if i < len(cells_) else None
+                if not reading.is_blank(value):
+                    _parse_cell(row, column.key, value, memo)
+            _resolve_batch(row, batch, batches)
+            _check_row(row)
+            if len(memo) > 100_000:
+                memo.clear()  # a file of ever new values: keep memory bounded
+            yield row
+
+
+def _is_blank_row(table: Table, cells_) -> bool:
+    """Blank where it matters: a row numbered in 序号 ahead of time but not filled in is blank."""
+    return all(i >= len(cells_) or reading.is_blank(cells_[i]) for i in table.columns)
+
+
+def _is_example(cells_) -> bool:
+    """The blank template's example row, left in by mistake."""
+    return any(isinstance(c, str) and c.strip() == columns.EXAMPLE_MARK for c in cells_)

@@ -1,6 +1,5 @@
-"""A roster's rows: each sheet's table found below its title, and its rows read one by one as
-they stream in, blank rows, footers and the template's example row skipped; the whole-file
-check of one chunk (an ID number twice in a batch)."""
+"""A roster's rows: what a row and a table are, each sheet's table found below its title, and
+the whole-file check of one chunk (an ID number twice in a batch)."""
 
 from __future__ import annotations
 
@@ -11,15 +10,13 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from cohorts.batchnames import BatchNames
 from cohorts.models import Batch, Cadre
 from placements.models import Placement
 from spreadsheets import cells, reading
 from spreadsheets.problems import Problem
-from spreadsheets.tables import HEAD_ROWS, find_header, is_footer
+from spreadsheets.tables import HEAD_ROWS, find_header
 
 from .. import columns
-from .parsing import _check_row, _parse_cell, _resolve_batch
 
 if TYPE_CHECKING:
     from . import ImportResult
@@ -111,40 +108,6 @@ def _needed_columns(batch) -> list:
     if batch is None:
         needed.insert(0, columns.BY_KEY["batch"])
     return needed
-
-
-# Parsing the rows
-
-
-def _parse_rows(result: ImportResult, batch: Batch | None):
-    """The file's rows, parsed and checked one by one as they stream in."""
-    batches = BatchNames()
-    memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
-    for table in result.tables:
-        sheet_label = _sheet_label(result, table)
-        for index, cells_ in table.body:
-            if _is_blank_row(table, cells_) or is_footer(cells_) or _is_example(cells_):
-                continue
-            row = Row(sheet_label, index + 1, cells_, headers=table.headers)
-            for i, column in table.columns.items():
-                value = cells_[i] if i < len(cells_) else None
-                if not reading.is_blank(value):
-                    _parse_cell(row, column.key, value, memo)
-            _resolve_batch(row, batch, batches)
-            _check_row(row)
-            if len(memo) > 100_000:
-                memo.clear()  # a file of ever new values: keep memory bounded
-            yield row
-
-
-def _is_blank_row(table: Table, cells_) -> bool:
-    """Blank where it matters: a row numbered in 序号 ahead of time but not filled in is blank."""
-    return all(i >= len(cells_) or reading.is_blank(cells_[i]) for i in table.columns)
-
-
-def _is_example(cells_) -> bool:
-    """The blank template's example row, left in by mistake."""
-    return any(isinstance(c, str) and c.strip() == columns.EXAMPLE_MARK for c in cells_)
 
 
 def _check_whole_file(rows: list[Row]):
