@@ -23,6 +23,7 @@ from cohorts.models import Batch, Cadre, Programme
 from cohorts.roles import LEAD_GROUP
 from placements.forms import VersionedPlacementForm
 from placements.models import Placement
+from placements.order import sorted_by_group
 from placements.search import cadres_matching, words
 from rosters.admin_views import export_batches
 from security.services import full_id_record
@@ -144,8 +145,8 @@ class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
         """A read-only table of the batch's placements; editing happens in the placement list."""
         if not obj.pk:
             return "-"
-        placements = obj.placements.select_related("cadre", "host_unit").order_by(
-            "group", "cadre__name_sort"
+        placements = sorted_by_group(
+            obj.placements.select_related("cadre", "host_unit").order_by("cadre__name_sort", "id")
         )
         url = reverse("admin:placements_placement_changelist") + f"?batch__id__exact={obj.pk}"
         rows = format_html_join(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cohorts.models import GENERATIONS, Batch, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
+from placements.order import SORT_KEYS
 
 
 class TermStatusFilter(admin.SimpleListFilter):
@@ -54,7 +55,10 @@ class IndexedValuesFilter(admin.AllValuesFieldListFilter):
 
         if request.user.has_perm("cohorts.view_all_batches"):
             values = walk([(field.model, field.column)])[0]
-            self.lookup_choices = sorted(values, key=pinyin_sort_key)
+            self.lookup_choices = values
+        # Groups by number, districts in the city's order, other values by pinyin.
+        key = SORT_KEYS.get(field.name, pinyin_sort_key)
+        self.lookup_choices = sorted(self.lookup_choices, key=lambda v: key(v or ""))
 
 
 class LatestBatchesFilter(admin.RelatedFieldListFilter):

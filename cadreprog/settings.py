@@ -46,6 +46,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The city's districts in its official order, which every list and chart of districts follows
+# (placements/order.py); a deployment for another city sets its own. City-level units are 市直,
+# a bucket of their own before the districts.
+DISTRICTS = env.list(
+    "DISTRICTS",
+    default=[
+        "市南区", "市北区", "李沧区", "崂山区", "城阳区",
+        "黄岛区", "即墨区", "胶州市", "平度市", "莱西市",
+    ],
+)  # fmt: skip
+
 INSTALLED_APPS = [
     "adminsite.site.CadreprogAdminConfig",
     "django.contrib.auth",

@@ -274,6 +274,19 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("female")
 
 
+class CodePointOrderField(models.CharField):
+    """A text column the database orders by code point, whatever the server's locale: the "C"
+    collation on PostgreSQL (a locale's collation would reorder the pinyin keys, and differ
+    from one server to another); SQLite's default BINARY collation already is code point order.
+    """
+
+    def db_parameters(self, connection):
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
+
+
 class CadreQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cadres a user may see: all for staff, those of their batches for a team lead."""
@@ -290,8 +303,8 @@ class Cadre(models.Model):
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     # Stored so that lists sort by pinyin in the database (see text.pinyin_sort_key).
-    name_sort = models.CharField(
-        _("sort key"), max_length=400, editable=False, db_index=True, default=""
+    name_sort = CodePointOrderField(
+        _("sort key"), max_length=500, editable=False, db_index=True, default=""
     )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     GENDER_SPELLINGS = {"男": Gender.MALE, "女": Gender.FEMALE}

@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy as pgettext
 from cohorts.models import GENERATIONS, Batch, generation_range
 from cohorts.terms import Term, TermStatus, today
 from placements.models import Category, HostUnit, Placement
+from placements.order import district_sort_key
 from placements.ranks import Tier
 
 UPCOMING_DAYS = 30
@@ -240,13 +241,9 @@ def by_rank_tier_and_category(placements) -> tuple[list[Bar], list[Bar]]:
 
 
 def by_district(placements) -> list[Bar]:
-    """Placements per home district, the largest first."""
+    """Placements per home district in the city's order, 市直 first (placements/order.py)."""
     counts = _counts(placements, "district")
-    bars = [
-        Bar(d, n, {"district": d})
-        for d, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-        if d
-    ]
+    bars = [Bar(d, counts[d], {"district": d}) for d in sorted(counts, key=district_sort_key) if d]
     if counts.get(""):
         bars.append(Bar(str(NOT_GIVEN), counts[""], None))
     return bars

@@ -26,6 +26,7 @@ from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
 from placements import facets
 from placements.models import Category, HostUnit, Placement, PlacementStatus
+from placements.order import SORT_KEYS, ordered_by_key
 from placements.ranks import Rank, Tier
 from placements.search import search_placements
 
@@ -158,7 +159,18 @@ class PlacementFilter(FilterSet):
         self.set_host_unit_choices(programmes)
         values = facets.all_values() if self.sees_all else facets.values_of(self.placements)
         for name, found in values.items():
-            self.set_choices(name, [(v, v) for v in by_pinyin(found)])
+            key = SORT_KEYS.get(name)
+            ordered = sorted(found, key=key) if key else by_pinyin(found)
+            self.set_choices(name, [(v, v) for v in ordered])
+        # Sorting by group or district: by number, in the city's order (placements/order.py),
+        # over the values just found.
+        sorts = self.filters["o"].sorts = dict(self.filters["o"].sorts)
+        for name in SORT_KEYS.keys() & sorts.keys():
+            sorts[name] = [self._ordered(name, values[name])]
+
+    @staticmethod
+    def _ordered(name, found):
+        return lambda prefix: ordered_by_key(prefix + name, found, SORT_KEYS[name])
 
     def offered_batches(self, programmes) -> list:
         """The chosen programme's batches, else the latest OFFERED_BATCHES (an archive has

@@ -18,6 +18,7 @@ from cohorts.models import Batch, Cadre, Programme
 from cohorts.terms import DEFAULT_TERM_DAYS
 from cohorts.text import pinyin_sort_key
 from placements.models import HostUnit, Placement
+from placements.order import district_sort_key
 from placements.ranks import TIER_OF_RANK, Rank
 
 from . import ledger as ledger_demo
@@ -25,6 +26,7 @@ from .words import (
     BIRTH_YEARS,
     BRANDS,
     CATEGORY_WEIGHTS,
+    CITY_LEVEL,
     CITY_PREFIX,
     CITY_SEAT,
     CITY_UNITS,
@@ -138,14 +140,14 @@ class NamedPerson:
 
 NAMED_PEOPLE = [
     NamedPerson("SH-5", "姜睿", False, date(1985, 3, 8), "市委办公厅", "副处长",
-                Rank.DIVISION_DEPUTY, Category.PARTY_GOVERNMENT, CITY_SEAT, "诚唐文化集团"),
+                Rank.DIVISION_DEPUTY, Category.PARTY_GOVERNMENT, CITY_LEVEL, "诚唐文化集团"),
     NamedPerson("SH-5", "刘洪涛", True, date(1976, 11, 2), "青岛闪收付信息技术有限公司", "创始人",
                 Rank.OTHER, Category.PRIVATE_ENTREPRENEUR, "市南区"),
     NamedPerson("SZ-3", "汤凤兰", False, date(1982, 6, 19), "市工业和信息化局", "副处长",
-                Rank.DIVISION_DEPUTY, Category.PARTY_GOVERNMENT, CITY_SEAT,
+                Rank.DIVISION_DEPUTY, Category.PARTY_GOVERNMENT, CITY_LEVEL,
                 "精锐视觉智能科技（深圳）有限公司"),
     NamedPerson("SZ-4", "王春河", True, date(1971, 9, 23), "市发展改革委", "处长",
-                Rank.DIVISION_CHIEF, Category.PARTY_GOVERNMENT, CITY_SEAT, notes=SECRETARY),
+                Rank.DIVISION_CHIEF, Category.PARTY_GOVERNMENT, CITY_LEVEL, notes=SECRETARY),
 ]  # fmt: skip
 NAMED_PERSON_NOTE = "报道中提到的人物；身份证号等个人信息为虚构。"
 
@@ -313,7 +315,9 @@ class _Builder:
                 p.group = f"{district_group}小组"
             else:
                 others.append(p)
-        others.sort(key=lambda p: DISTRICTS.index(p.district))
+        others.sort(
+            key=lambda p: district_sort_key(p.district)
+        )  # 市直 first, then the city's order
         count = max(1, round(len(others) / GROUP_SIZE))
         for i, p in enumerate(others):
             p.group = f"第{'一二三四五六七八九十'[i * count // len(others)]}组"
@@ -370,7 +374,7 @@ class _Builder:
             unit = f"青岛{rng.choice(BRANDS)}{rng.choice(ENTERPRISE_LINES)}有限公司"
             return unit, rng.choice(FOUNDER_POSITIONS), Rank.OTHER, rng.choice(DISTRICTS)
         if category in CITY_UNITS:
-            unit, district = rng.choice(CITY_UNITS[category]), CITY_SEAT
+            unit, district = rng.choice(CITY_UNITS[category]), CITY_LEVEL
         elif category == Category.STATE_ENTERPRISE:
             unit, district = rng.choice(STATE_ENTERPRISES)
         elif category == Category.FUNCTIONAL_ZONE:
@@ -390,7 +394,8 @@ class _Builder:
     def _cadre(self, name, male, born, district, category) -> Cadre:
         rng = self.rng
         # Most were born where they work; the rest anywhere in Qingdao.
-        birthplace = district if rng.random() < 0.6 else rng.choice(DISTRICTS)
+        home = CITY_SEAT if district == CITY_LEVEL else district
+        birthplace = home if rng.random() < 0.6 else rng.choice(DISTRICTS)
         id_number = self._id_number(born, male, DISTRICT_CODES[birthplace])
         kind = "entrepreneur" if category == Category.PRIVATE_ENTREPRENEUR else "cadre"
         return Cadre(

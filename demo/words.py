@@ -98,7 +98,9 @@ DISTRICT_CODES = {
     "莱西市": "370285",
 }
 DISTRICTS = list(DISTRICT_CODES)
-# City-level and central units sit in 市南区, the seat of the city government.
+# Cadres of city-level and central units are 市直, not of a district; most of them were born in
+# 市南区, the seat of the city government (the region of their ID number).
+CITY_LEVEL = "市直"
 CITY_SEAT = "市南区"
 
 CITY_UNITS = {

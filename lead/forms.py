@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from placements.forms import VersionedPlacementForm
 from placements.models import BULK_STATUS_SOURCES, HostUnit, Placement, host_unit_key
+from placements.order import group_sort_key
 
 
 class DateInput(forms.DateInput):
@@ -99,6 +100,7 @@ class BatchFilterForm(forms.Form):
         super().__init__(data)
         everything = [("", _("All"))]
         self.fields["status"].choices = everything + list(Placement.Status.choices)
+        groups = sorted(groups, key=group_sort_key)  # 第二组 before 第十组
         self.fields["group"].choices = everything + [(g, g) for g in groups]
         self.fields["host_unit"].choices = everything + [(u.pk, u.name) for u in host_units]
         self.fields["q"].widget.attrs.update(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from cohorts import privacy
 from cohorts.models import Batch
 from placements.models import HostUnit, Placement, host_unit_key
+from placements.order import sorted_by_group
 from placements.services import (
     PlacementChangedMeanwhile,
     placement_history,
@@ -72,12 +73,13 @@ def status_counts(placements) -> dict[int, list[tuple[str, str, int]]]:
 def batch_detail(request, pk):
     batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
     in_batch = Placement.objects.visible_to(request.user).filter(batch=batch)
-    groups = in_batch.exclude(group="").order_by("group").values_list("group", flat=True)
+    groups = in_batch.exclude(group="").order_by().values_list("group", flat=True)
     host_units = HostUnit.objects.filter(placements__batch=batch).distinct().order_by("name")
     filters = BatchFilterForm(request.GET, groups=groups.distinct(), host_units=host_units)
     placements = filters.filter(in_batch).select_related("cadre", "host_unit")
-    placements = placements.order_by("group", "cadre__name_sort", "id")
+    placements = placements.order_by("cadre__name_sort", "id")
     full_ids = shows_full_ids(request, placements)
+    placements = sorted_by_group(placements)  # 第一组 … 第十组, 第十一组: by number
     return render(
         request,
         "lead/batch.html",

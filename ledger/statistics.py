@@ -33,6 +33,7 @@ from django.urls import reverse
 from cohorts.models import Batch, Programme
 from cohorts.terms import Term, today
 from placements.models import Placement, PlacementStatus
+from placements.order import sorted_by_group
 
 from .models import PER_PERIOD, Duty, ProgressEntry, Project, Standing, Suggestion
 
@@ -215,11 +216,11 @@ def behind(batch: Batch, duty: Duty, on: date | None = None) -> list:
     with .done and .expected in their own term (two queries, whatever the size)."""
     on = on or today()
     yesterday = on - timedelta(days=1)
-    placements = (
+    placements = sorted_by_group(
         Placement.objects.filter(batch=batch)
         .exclude(status=PlacementStatus.WITHDRAWN)
         .select_related("cadre", "host_unit")
-        .order_by("group", "cadre__name_sort", "id")
+        .order_by("cadre__name_sort", "id")
     )
     done = amounts(ProgressEntry.objects.filter(placement__batch=batch, duty=duty))
     result = []

@@ -22,6 +22,7 @@ from cadreprog.versioning import ChangedMeanwhile
 from cohorts.models import Batch, Programme
 from cohorts.terms import today
 from placements.models import Placement
+from placements.order import sorted_by_group
 from security.services import export_record
 
 from . import exporting, importing, services, statistics
@@ -47,10 +48,10 @@ def lead_duties(request, pk, record_form=None, upload_form=None, import_result=N
     """The batch's duties: a roll-up per duty, then every cadre's progress on the chosen one."""
     batch = _batch(request, pk)
     on = today()
-    placements = list(
+    placements = sorted_by_group(
         Placement.objects.filter(batch=batch)
         .select_related("cadre")
-        .order_by("group", "cadre__name_sort", "id")
+        .order_by("cadre__name_sort", "id")
     )
     duties, done, rollups = statistics.batch_duties(batch, placements, on)
     chosen = next((d for d in duties if str(d.pk) == request.GET.get("duty")), None)

@@ -127,6 +127,13 @@ def test_shenzhen_batch_3_has_a_jimo_group_of_10():
     assert set(group.values_list("district", flat=True)) == {"即墨区"}
 
 
+def test_city_level_cadres_are_shizhi_not_a_district():
+    city_units = [unit for units in demo.CITY_UNITS.values() for unit in units]
+    city_level = Placement.objects.filter(home_unit__in=city_units)
+    assert set(city_level.values_list("district", flat=True)) == {"市直"}
+    assert not Placement.objects.filter(district="市南区", home_unit__in=city_units).exists()
+
+
 @pytest.mark.parametrize(
     "name, code, host_unit",
     [
