@@ -97,7 +97,9 @@ def _parse_value(row: Row, key: str, value):
                 _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
             ) from None
     if key == "birth_date":
-        born, row.birth_precision = cells.birth_month(value)
+        # Read after the batch: a two-digit year depends on the batch's start.
+        start = row.batch.start_date if row.batch else None
+        born, row.birth_precision = cells.birth_month(value, on=start)
         return born
     if key == "id_number":
         return cells.id_number(value)
@@ -200,11 +202,18 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
             if _is_blank_row(table, cells_) or is_footer(cells_) or _is_example(cells_):
                 continue
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
+            later = []  # the birth date, read once the row's batch is known
             for i, column in table.columns.items():
                 value = cells_[i] if i < len(cells_) else None
-                if not reading.is_blank(value):
+                if reading.is_blank(value):
+                    continue
+                if column.key == "birth_date":
+                    later.append(value)
+                else:
                     _parse_cell(row, column.key, value, memo)
             _resolve_batch(row, batch, batches)
+            for value in later:
+                _parse_cell(row, "birth_date", value, memo)
             _check_row(row)
             if len(memo) > 100_000:
                 memo.clear()  # a file of ever new values: keep memory bounded

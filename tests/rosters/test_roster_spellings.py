@@ -1,12 +1,14 @@
 """Issue 15's spellings through `import_roster --json`: each read into the normal form stored, or
 refused with its own message in the JSON's errors. One parametrised test per section."""
 
+import datetime
 import json
 from contextlib import suppress
 
 import pytest
 from django.core.management import call_command
 
+from cohorts.models import Cadre
 from placements.models import Placement
 from placements.ranks import Rank
 
@@ -51,3 +53,52 @@ def assert_imported(out: dict):
 def test_rank_spelling_imports_as_its_rank(sz3, tmp_path, capsys, written, rank):
     assert_imported(import_json(tmp_path, capsys, [person(1, 职级=written)]))
     assert Placement.objects.get().rank == rank
+
+
+def errors(out: dict) -> list[str]:
+    return [error["message"] for error in out["errors"]]
+
+
+@pytest.mark.parametrize(
+    "written, born",
+    [
+        ("1985-10-01 00:00:00", datetime.date(1985, 10, 1)),
+        ("1985年10月份", datetime.date(1985, 10, 1)),
+        ("1985.10.", datetime.date(1985, 10, 1)),
+        ("1985。10", datetime.date(1985, 10, 1)),
+        ("85.10", datetime.date(1985, 10, 1)),
+        ("85年10月", datetime.date(1985, 10, 1)),
+        ("一九八五年十月", datetime.date(1985, 10, 1)),
+        ("851001", datetime.date(1985, 10, 1)),
+        ("02.03", datetime.date(2002, 3, 1)),  # 18 when SZ-3 starts (2020-04-15)
+        ("02.10", datetime.date(1902, 10, 1)),  # 2002 would make a 17-year-old
+    ],
+)
+def test_birth_month_spelling_imports_as_its_date(sz3, tmp_path, capsys, written, born):
+    row = person(1, 出生年月=written, 身份证号="")
+    assert_imported(import_json(tmp_path, capsys, [row]))
+    assert Cadre.objects.get().birth_date == born
+
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("2985.10", "“2985.10”得出的出生年份是 2985 年，距今不足 16 年，请核对年份。"),
+        ("1085.10", "“1085.10”得出的出生年份是 1085 年，早于 1900 年，请核对年份。"),
+        ("0985.10", "“0985.10”得出的出生年份是 985 年，早于 1900 年，请核对年份。"),
+    ],
+)
+def test_birth_year_out_of_range_is_refused_in_the_json(sz3, tmp_path, capsys, written, message):
+    out = import_json(tmp_path, capsys, [person(1, 出生年月=written, 身份证号="")])
+    assert errors(out) == [message]
+    assert not Cadre.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2020-05-06 00:00:00", "2020年5月6日", "2020年5月6号", "2020年5月6日（周三）", "2020.05.06."],
+)
+def test_start_date_spelling_imports_as_its_day(sz3, tmp_path, capsys, written):
+    # A day after the batch's start (a start on the batch's own start is stored as none).
+    assert_imported(import_json(tmp_path, capsys, [person(1, 开始日期=written)]))
+    assert Placement.objects.get().start_date == datetime.date(2020, 5, 6)
