@@ -102,3 +102,48 @@ def test_start_date_spelling_imports_as_its_day(sz3, tmp_path, capsys, written):
     # A day after the batch's start (a start on the batch's own start is stored as none).
     assert_imported(import_json(tmp_path, capsys, [person(1, 开始日期=written)]))
     assert Placement.objects.get().start_date == datetime.date(2020, 5, 6)
+
+
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("+86 138 1234 5678", "13812345678"),
+        ("0086-13812345678", "13812345678"),
+        ("86-13812345678", "13812345678"),
+        ("+86 (0)532 8888 6666", "0532-88886666"),
+        ("0532 8888 6666", "0532-88886666"),
+        ("0532-8888-6666", "0532-88886666"),
+        ("0532.8888.6666", "0532-88886666"),
+        ("0532—8888—6666", "0532-88886666"),
+        ("０５３２－８８８８６６６６", "0532-88886666"),
+        ("0532-88886666转123", "0532-88886666-123"),
+        ("0532-88886666 ext 123", "0532-88886666-123"),
+    ],
+)
+def test_phone_spelling_imports_as_its_normal_form(sz3, tmp_path, capsys, written, stored):
+    assert_imported(import_json(tmp_path, capsys, [person(1, 手机号码=written)]))
+    assert Cadre.objects.get().phone == stored
+
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        (
+            "12012345678",
+            "12012345678 不是在用的手机号码：没有运营商使用 120 开头的号段。请检查是否输入有误。",
+        ),
+        (
+            "14012345678",
+            "14012345678 不是在用的手机号码：没有运营商使用 140 开头的号段。请检查是否输入有误。",
+        ),
+        (
+            "53288886666",
+            "53288886666 像是被 Excel 去掉了开头 0 的固定电话。请把该列设为文本格式，并连同区号"
+            "重新输入，如 0532-88886666。",
+        ),
+    ],
+)
+def test_phone_refusal_is_in_the_json(sz3, tmp_path, capsys, written, message):
+    out = import_json(tmp_path, capsys, [person(1, 手机号码=written)])
+    assert errors(out) == [message]
+    assert not Cadre.objects.exists()
