@@ -147,3 +147,21 @@ def test_phone_refusal_is_in_the_json(sz3, tmp_path, capsys, written, message):
     out = import_json(tmp_path, capsys, [person(1, 手机号码=written)])
     assert errors(out) == [message]
     assert not Cadre.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("沪第五批", "SH-5"),
+        ("深三批", "SZ-3"),
+        ("深圳第三期", "SZ-3"),
+        ("深圳3批", "SZ-3"),
+        ("SZ3", "SZ-3"),
+        ("SZ 3", "SZ-3"),
+        ("SZ—3", "SZ-3"),
+        ("第5批（上海）", "SH-5"),
+    ],
+)
+def test_batch_name_imports_into_its_batch(sz3, sh5, tmp_path, capsys, written, code):
+    assert_imported(import_json(tmp_path, capsys, [person(1, 批次=written)]))
+    assert Placement.objects.get().batch.code == code
