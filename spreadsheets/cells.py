@@ -177,6 +177,21 @@ def is_masked_id_number(value: str) -> bool:
     return bool(_MASKED_ID.fullmatch(value))
 
 
+def looks_cut_by_excel(value) -> bool:
+    """Whether an ID number cell is one that Excel stored as a number and cut short: a number
+    cell, scientific notation, or 18 digits ending in 000 that fail their check."""
+    if isinstance(value, int | float):
+        return True
+    number = idnumbers.normalise(text(value))
+    if _SCIENTIFIC.fullmatch(number):
+        return True
+    return _ends_in_000(number) and not idnumbers.is_valid(number)
+
+
+def _ends_in_000(number: str) -> bool:
+    return number.isdigit() and len(number) == 18 and number.endswith("000")
+
+
 def id_number(value) -> str:
     """A valid, normalised ID number, or a masked one (370212***********2) to be matched."""
     if isinstance(value, int | float):
@@ -199,8 +214,7 @@ def id_number(value) -> str:
         )
     if is_masked_id_number(number):
         return number
-    lost_digits = number.isdigit() and len(number) == 18 and number.endswith("000")
-    if lost_digits and not idnumbers.is_valid(number):
+    if _ends_in_000(number) and not idnumbers.is_valid(number):
         raise CellError(
             _(
                 "%(value)s ends in 000 and fails its check: Excel has probably stored it as "

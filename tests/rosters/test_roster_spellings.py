@@ -12,6 +12,7 @@ from cohorts.models import Cadre
 from placements.models import Placement
 from placements.ranks import Rank
 
+from ..factories import make_id_number
 from ..roster_files import csv_bytes, person, table
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,13 @@ def test_phone_refusal_is_in_the_json(sz3, tmp_path, capsys, written, message):
 def test_batch_name_imports_into_its_batch(sz3, sh5, tmp_path, capsys, written, code):
     assert_imported(import_json(tmp_path, capsys, [person(1, 批次=written)]))
     assert Placement.objects.get().batch.code == code
+
+
+@pytest.mark.parametrize("region", ["990101", "000000"])
+def test_id_number_of_no_province_is_refused_in_the_json(sz3, tmp_path, capsys, region):
+    number = make_id_number(datetime.date(1985, 3, 12), region=region)
+    out = import_json(tmp_path, capsys, [person(1, 身份证号=number, 出生年月="1985.03")])
+    assert errors(out) == [
+        f"身份证号 {number} 以 {region[:2]} 开头，这不是任何省级行政区的代码，请核对前几位数字。"
+    ]
+    assert not Cadre.objects.exists()
