@@ -1,7 +1,9 @@
 """Resident ID numbers (居民身份证号码, GB 11643-1999).
 
 18 characters: a 6-digit region code, the birth date as YYYYMMDD, a 3-digit sequence whose last
-digit is odd for men and even for women, and a MOD 11-2 check character (0-9 or X).
+digit is odd for men and even for women, and a MOD 11-2 check character (0-9 or X). The region's
+first two digits are a province's code (GB/T 2260); a number on any other is refused, whatever its
+check character says.
 """
 
 from datetime import date
@@ -16,6 +18,13 @@ from .text import halfwidth
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK_CHARS = "10X98765432"
 EARLIEST_BIRTH = date(1900, 1, 1)
+# The provinces' codes of GB/T 2260 (中华人民共和国行政区划代码, as the Ministry of Civil Affairs
+# publishes them): 11-15 北京 to 内蒙古, 21-23 辽宁 to 黑龙江, 31-37 上海 to 山东, 41-46 河南 to
+# 海南, 50-54 重庆 to 西藏, 61-65 陕西 to 新疆, 71 台湾, 81 香港, 82 澳门.
+PROVINCES = frozenset(
+    [*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55),
+     *range(61, 66), 71, 81, 82]
+)  # fmt: skip
 
 
 def normalise(value: str) -> str:
@@ -49,6 +58,15 @@ def validate(number: str) -> None:
             _("An ID number is 17 digits followed by a digit or X: %(number)s is not."),
             code="id_characters",
             params={"number": number},
+        )
+    if int(number[:2]) not in PROVINCES:
+        raise ValidationError(
+            _(
+                "The ID number %(number)s starts with %(code)s, which is no province's code: "
+                "check its first digits."
+            ),
+            code="id_region",
+            params={"number": number, "code": number[:2]},
         )
     try:
         born = birth_date(number)

@@ -58,6 +58,8 @@ class ImportResult(ImportResultBase):
     new_host_units: list[str] = field(default_factory=list)
     # new unit's name → known units it resembles, for staff to check before confirming
     resembling_host_units: dict[str, list[str]] = field(default_factory=dict)
+    # Valid ID numbers ending in 000 in a file where Excel cut others short: warnings only.
+    suspect_id_numbers: list[Problem] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     roster_import: RosterImport | None = None
     # Of the rows of earlier chunks, let go once they are done: what they did, their problems

@@ -22,6 +22,7 @@ from cohorts.text import normalise_name, squeeze
 from placements import ranks
 from placements.models import HostUnit, Placement
 from spreadsheets import cells, reading
+from spreadsheets.problems import Problem
 from spreadsheets.tables import is_footer
 
 from .. import columns
@@ -97,7 +98,9 @@ def _parse_value(row: Row, key: str, value):
                 _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
             ) from None
     if key == "birth_date":
-        born, row.birth_precision = cells.birth_month(value)
+        # Read after the batch: a two-digit year depends on the batch's start.
+        start = row.batch.start_date if row.batch else None
+        born, row.birth_precision = cells.birth_month(value, on=start)
         return born
     if key == "id_number":
         return cells.id_number(value)
@@ -194,21 +197,44 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
     """The file's rows, parsed and checked one by one as they stream in."""
     batches = BatchNames()
     memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
+    cut_short, ending_in_000 = 0, []  # ID numbers Excel cut short; valid ones ending in 000
     for table in result.tables:
         sheet_label = _sheet_label(result, table)
         for index, cells_ in table.body:
             if _is_blank_row(table, cells_) or is_footer(cells_) or _is_example(cells_):
                 continue
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
+            later = []  # the birth date, read once the row's batch is known
             for i, column in table.columns.items():
                 value = cells_[i] if i < len(cells_) else None
-                if not reading.is_blank(value):
+                if reading.is_blank(value):
+                    continue
+                if column.key == "birth_date":
+                    later.append(value)
+                else:
                     _parse_cell(row, column.key, value, memo)
+                if column.key == "id_number" and cells.looks_cut_by_excel(value):
+                    cut_short += 1
             _resolve_batch(row, batch, batches)
+            for value in later:
+                _parse_cell(row, "birth_date", value, memo)
             _check_row(row)
+            if str(row.values.get("id_number", "")).endswith("000"):
+                ending_in_000.append(_suspect(row))
             if len(memo) > 100_000:
                 memo.clear()  # a file of ever new values: keep memory bounded
             yield row
+    if cut_short:
+        result.suspect_id_numbers = ending_in_000
+
+
+def _suspect(row: Row) -> Problem:
+    header = row.headers.get("id_number") or columns.BY_KEY["id_number"].header
+    message = _(
+        "%(number)s ends in 000, as the ID numbers that Excel cut short in this file do. It "
+        "passes its check, but compare it with the person's ID card."
+    ) % {"number": row.values["id_number"]}
+    return Problem(message, row.number, header, row.sheet)
 
 
 def _is_blank_row(table: Table, cells_) -> bool:

@@ -97,9 +97,9 @@ def test_cadre_generation_comes_from_the_id_number():
 # --- Phones ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("second", "3456789")
-def test_mobile_with_any_second_digit_is_valid(second):
-    phones.validate(f"1{second}812345678")
+@pytest.mark.parametrize("prefix", ["138", "145", "158", "166", "178", "188", "199"])
+def test_mobile_on_an_allocated_prefix_is_valid(prefix):
+    phones.validate(f"{prefix}12345678")
 
 
 @pytest.mark.parametrize(
@@ -121,6 +121,56 @@ def test_mobile_with_any_second_digit_is_valid(second):
 def test_phone_normalise(written, stored):
     assert phones.normalise(written) == stored
     phones.validate(stored)
+
+
+# Issue 15: country codes, (0), split local numbers, dots and dashes, extensions.
+@pytest.mark.parametrize(
+    "written, stored",
+    [
+        ("+8613812345678", "13812345678"),
+        ("0086 138 1234 5678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        ("86-13812345678", "13812345678"),
+        ("+86 532 8888 6666", "0532-88886666"),
+        ("0086-532-88886666", "0532-88886666"),
+        ("86-532-88886666", "0532-88886666"),
+        ("+86 (0)532 8888 6666", "0532-88886666"),
+        ("(0)532 8888 6666", "0532-88886666"),
+        ("0532 8888 6666", "0532-88886666"),
+        ("0532-8888-6666", "0532-88886666"),
+        ("0532.8888.6666", "0532-88886666"),
+        ("0532—8888—6666", "0532-88886666"),
+        ("138.1234.5678", "13812345678"),
+        ("０５３２－８８８８－６６６６", "0532-88886666"),
+        ("0532-88886666转123", "0532-88886666-123"),
+        ("0532 8888 6666 ext 123", "0532-88886666-123"),
+        ("010 8888 6666", "010-88886666"),
+    ],
+)
+def test_phone_spelling_is_normalised(written, stored):
+    assert phones.normalise(written) == stored
+    phones.validate(stored)
+
+
+@pytest.mark.parametrize("stored", ["13812345678", "0532-88886666", "0532-88886666-123"])
+def test_a_normal_form_stays_as_it_is(stored):
+    assert phones.normalise(stored) == stored
+
+
+@pytest.mark.parametrize(
+    "number", ["12012345678", "10012345678", "12912345678", "14012345678", "14412345678"]
+)
+def test_mobile_on_a_prefix_no_network_uses_is_refused(number):
+    with pytest.raises(ValidationError) as info:
+        phones.validate(phones.normalise(number))
+    assert info.value.code == "phone_prefix"
+
+
+@pytest.mark.parametrize("number", ["53288886666", "532-8888-6666", "2188886666", "1088886666"])
+def test_landline_that_lost_its_leading_zero_is_refused(number):
+    with pytest.raises(ValidationError) as info:
+        phones.validate(phones.normalise(number))
+    assert info.value.code == "phone_lost_zero"
 
 
 @pytest.mark.parametrize("number", ["1381234567", "138123456789", "88886666", "0532-123"])

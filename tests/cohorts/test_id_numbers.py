@@ -225,3 +225,35 @@ def test_database_refuses_17_characters_written_by_update():
 def test_database_refuses_17_characters_written_by_bulk_create():
     with pytest.raises(IntegrityError):
         Cadre.objects.bulk_create([Cadre(name="王伟", id_number=VALID[:17])])
+
+
+# Issue 15: the region's first two digits are a province's code (GB/T 2260).
+PROVINCES = [
+    "11",
+    "15",
+    "21",
+    "23",
+    "31",
+    "37",
+    "41",
+    "46",
+    "50",
+    "54",
+    "61",
+    "65",
+    "71",
+    "81",
+    "82",
+]
+
+
+@pytest.mark.parametrize("province", PROVINCES)
+def test_a_number_of_each_province_passes(province):
+    idnumbers.validate(make_id_number(region=f"{province}0101"))
+
+
+@pytest.mark.parametrize("region", ["990101", "000000", "100101", "160101", "240101", "720101"])
+def test_a_region_of_no_province_is_refused_whatever_the_check_character(region):
+    error = _error(make_id_number(region=region))
+    assert error.code == "id_region"
+    assert error.params["code"] == region[:2]

@@ -60,6 +60,43 @@ def test_parse_every_spelling(text, rank, tier):
     assert ranks.parse(text) == (rank, tier)
 
 
+# Issue 15: the titles before June 2019, levels in other orders, two in a cell, trailing marks.
+MORE_SPELLINGS = [
+    ("巡视员", Rank.BUREAU_CHIEF),
+    ("副巡视员", Rank.BUREAU_DEPUTY),
+    ("调研员", Rank.DIVISION_CHIEF),
+    ("副调研员", Rank.DIVISION_DEPUTY),
+    ("主任科员", Rank.SECTION_CHIEF),
+    ("副主任科员", Rank.SECTION_DEPUTY),
+    ("处级正职", Rank.DIVISION_CHIEF),
+    ("处级副职", Rank.DIVISION_DEPUTY),
+    ("科级正职", Rank.SECTION_CHIEF),
+    ("科级副职", Rank.SECTION_DEPUTY),
+    ("正县处级", Rank.DIVISION_CHIEF),
+    ("正厅局级", Rank.BUREAU_CHIEF),
+    ("正处级（一级调研员）", Rank.DIVISION_CHIEF),
+    ("副处级/三级调研员", Rank.DIVISION_DEPUTY),
+    ("副处级（一级调研员）", Rank.DIVISION_DEPUTY),
+    ("三级调研员(副处级)", Rank.DIVISION_DEPUTY),
+    ("正处级干部", Rank.DIVISION_CHIEF),
+    ("正处级。", Rank.DIVISION_CHIEF),
+    ("-", Rank.OTHER),
+    ("/", Rank.OTHER),
+    ("—", Rank.OTHER),
+]
+
+
+@pytest.mark.parametrize("text, rank", MORE_SPELLINGS)
+def test_parse_old_titles_other_orders_and_pairs(text, rank):
+    assert ranks.parse(text) == (rank, ranks.tier_of(rank))
+
+
+@pytest.mark.parametrize("text", ["正处级/大官", "调研员调研员", "处级（科员）干部x"])
+def test_a_pair_with_an_unknown_part_is_refused(text):
+    with pytest.raises(ValueError):
+        ranks.parse(text)
+
+
 def test_parse_none_is_other():
     assert ranks.parse(None) == (Rank.OTHER, Tier.NONE)
 

@@ -1,6 +1,7 @@
 """Roster import and export in the admin: upload, preview, confirm, error file, template."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -311,3 +312,34 @@ def test_the_import_history_shows_the_month_of_birth_without_the_permission(
     page_url = reverse("admin:placements_rosterimport_change", args=[record.pk])
     text = importer_without_full_ids(client, django_user_model).get(page_url).content.decode()
     assert "出生日期：1980年2月 → 1980年2月" in text and "1980-02-07" not in text
+
+
+def _valid_ending_in_000() -> str:
+    """A valid ID number whose sequence ends in 00 and whose check character is 0."""
+    day = datetime.date(1980, 1, 1)
+    while idnumbers.check_char(f"370212{day:%Y%m%d}100") != "0":
+        day += datetime.timedelta(days=1)
+    return f"370212{day:%Y%m%d}1000"
+
+
+def _cut_short(n: int) -> str:
+    """person(n)'s ID number as Excel leaves it: the last three digits zeroed, the check failed."""
+    number = person(n)["身份证号"][:15] + "000"
+    assert not idnumbers.is_valid(number)
+    return number
+
+
+def test_preview_warns_of_a_valid_number_ending_in_000_among_numbers_excel_cut_short(
+    staff_client, sz3
+):
+    number = _valid_ending_in_000()
+    rows = [person(1, 身份证号=number, 出生年月="", 性别="女"), person(2, 身份证号=_cut_short(2))]
+    page = upload(staff_client, csv_bytes(table(rows))).content.decode()
+    assert f"{number} 以 000 结尾，与本文件中被 Excel 截断的身份证号相同" in page
+
+
+def test_a_valid_number_ending_in_000_alone_gives_no_warning(staff_client, sz3):
+    rows = [person(1, 身份证号=_valid_ending_in_000(), 出生年月="", 性别="女"), person(2)]
+    response = upload(staff_client, csv_bytes(table(rows)))
+    assert response.context["result"].ok
+    assert "以 000 结尾" not in response.content.decode()
