@@ -12,7 +12,8 @@ columns of cadres and host units with a plain LIKE, which their trigram indexes 
   (wang, wanghao), or, from three letters on, contains it (hao); a shorter contained word gives
   a trigram index nothing to look up, and would read all 200,000 names;
 - a host unit when either contains it (tx, tengxun, keji → 腾讯科技（深圳）有限公司): its name
-  may begin with a place (深圳市腾讯…), and there are a few thousand host units, not 200,000.
+  may begin with a place (深圳市腾讯…), and there are a few thousand host units, not 200,000;
+  a single letter only when the name starts with it (x is inside most units' pinyin).
 Home units are searched as written only (they have no pinyin column).
 """
 
@@ -55,6 +56,8 @@ def host_unit_pinyin_matches(word: str) -> Q:
     if not is_pinyin(word):
         return Q(pk__in=[])
     word = word.lower()
+    if len(word) == 1:  # inside, one letter would match nearly every unit
+        return Q(name_initials__startswith=word)
     return Q(name_initials__contains=word) | Q(name_pinyin__contains=word)
 
 

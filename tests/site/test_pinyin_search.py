@@ -115,3 +115,9 @@ def test_a_word_with_digits_is_not_pinyin(sz3):
 
 def test_each_word_must_match(placements):
     assert names(search_placements(Placement.objects.all(), "wang tx")) == {"王浩"}
+
+
+def test_one_letter_finds_a_host_unit_only_by_its_first(placements):
+    # x is inside 深圳市腾讯… (shenzhenshi…, szstx…); p starts 平安证券.
+    found = (names(search_placements(Placement.objects.all(), w)) for w in ("x", "p"))
+    assert list(found) == [set(), {"王伟"}]
