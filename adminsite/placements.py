@@ -3,6 +3,7 @@ here (`PlacementAdmin.get_urls`) and served by rosters/admin_views.py."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from cadreprog.versioning import VERSION_FIELDS
 from cohorts import privacy
 from placements.forms import VersionedPlacementForm
 from placements.models import HostUnit, Placement
-from placements.search import search_placements
+from placements.search import host_unit_name_matches, search_placements, words
 from placements.services import LEAD_EDITABLE_FIELDS, placement_history
 from rosters import admin_views as roster
 from rosters.admin_views import export_selected_csv, export_selected_xlsx
@@ -41,6 +42,13 @@ class HostUnitAdmin(LargeTableAdmin, VersionedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    def get_search_results(self, request, queryset, search_term):
+        # The search_fields, each word in the name (or its pinyin: tx → 腾讯) or the industry;
+        # the autocomplete of a placement's host unit searches the same way.
+        for word in words(search_term):
+            queryset = queryset.filter(host_unit_name_matches(word) | Q(industry__icontains=word))
+        return queryset, False
 
     @admin.display(description=_("cadres placed"), ordering="placement_count")
     def placement_count(self, obj):

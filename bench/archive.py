@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cohorts.idnumbers import check_char
 from cohorts.models import Batch, Programme
+from cohorts.pinyin import person_pinyin, unit_pinyin
 from cohorts.roles import LEAD_GROUP
 from cohorts.text import pinyin_sort_key
 from placements.models import Category, HostUnit, PlacementStatus, host_unit_key
@@ -100,10 +101,11 @@ def generate(scale: dict) -> dict:
     units = scale["host_units"]
     _copy(
         "placements_hostunit",
-        ["id", "name", "name_key", "city", "kind", "industry", "address", "contact_person",
-         "contact_phone", "notes", "version"],
+        ["id", "name", "name_key", "name_pinyin", "name_initials", "city", "kind", "industry",
+         "address", "contact_person", "contact_phone", "notes", "version"],
         (
-            (u, host_unit_name(u), host_unit_key(host_unit_name(u)), "深圳" if u % 2 else "上海",
+            (u, host_unit_name(u), host_unit_key(host_unit_name(u)),
+             *unit_pinyin(host_unit_name(u)), "深圳" if u % 2 else "上海",
              HostUnit.Kind.values[u % len(HostUnit.Kind.values)], INDUSTRIES[u % 8], "", "", "", "",
              1)
             for u in range(1, units + 1)
@@ -122,8 +124,8 @@ def generate(scale: dict) -> dict:
             name = person_name(rng)
             gender = "M" if int(number[16]) % 2 else "F"
             phone = f"139{c:08d}"
-            cadres.append((c, name, pinyin_sort_key(name), gender, born, number, "", "中共党员",
-                           "", phone, "", 1))  # fmt: skip
+            cadres.append((c, name, pinyin_sort_key(name), *person_pinyin(name), gender, born,
+                           number, "", "中共党员", "", phone, "", 1))  # fmt: skip
             rank = rng.choice(ranks)
             status = PlacementStatus.COMPLETED if finished else PlacementStatus.ON_SITE
             host = rng.randrange(1, units + 1) if rng.random() < 0.9 else None
@@ -135,8 +137,8 @@ def generate(scale: dict) -> dict:
             ))  # fmt: skip
     _copy(
         "cohorts_cadre",
-        ["id", "name", "name_sort", "gender", "birth_date", "id_number", "ethnicity",
-         "political_status", "education", "phone", "notes", "version"],
+        ["id", "name", "name_sort", "name_pinyin", "name_initials", "gender", "birth_date",
+         "id_number", "ethnicity", "political_status", "education", "phone", "notes", "version"],
         cadres,
     )  # fmt: skip
     _copy(

@@ -12,6 +12,7 @@ from django.urls import reverse
 from measure import summary_ms
 
 from cohorts.models import Batch
+from cohorts.pinyin import person_pinyin
 from placements.models import HostUnit
 
 
@@ -21,6 +22,8 @@ def pages(facts: dict) -> list[tuple[str, str, str]]:
     name = quote(facts["sample_name"])
     unit = HostUnit.objects.filter(name__contains=facts["sample_host_unit"]).first()
     by_batch = f"?batch__id__exact={batch.pk}"
+    initials = person_pinyin(facts["sample_name"])[1]  # 王浩 → wh
+    unit_pinyin = unit.name_pinyin[:12]  # the first syllables of a host unit's name
     admin = [
         ("programmes", "cohorts/programme", "", f"?q={quote('深圳')}"),
         ("batches", "cohorts/batch", f"?programme__id__exact={batch.programme_id}", "?q=P05"),
@@ -55,6 +58,8 @@ def pages(facts: dict) -> list[tuple[str, str, str]]:
         ("/placements/ by host unit", "staff", f"/placements/?host_unit={unit.pk}"),
         ("/cadres/ with 3 filters", "staff", "/cadres/?" + urlencode(cadre_filters)),
         ("/cadres/ searched", "staff", f"/cadres/?q={name}"),
+        ("/cadres/ searched by pinyin", "staff", f"/cadres/?q={initials}"),
+        ("/placements/ searched by pinyin", "staff", f"/placements/?q={unit_pinyin}"),
         ("dashboard", "staff", reverse("dashboard")),
         ("team lead's home", "lead", reverse("lead-home")),
         ("team lead's batch", "lead", reverse("lead-batch", args=[facts["lead_batch_id"]])),

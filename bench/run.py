@@ -68,7 +68,7 @@ import imports  # noqa: E402
 from load import load  # noqa: E402
 from measure import timed_child  # noqa: E402
 from pages import measure_pages  # noqa: E402
-from rosters import write_roster  # noqa: E402
+from roster_samples import write_roster  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
 TARGETS = {"import_rows_per_second": 5_000, "import_rss_mb": 400, "page_p95_ms": 150,

@@ -21,6 +21,7 @@ from cadreprog.queries import SubqueryCount
 from cadreprog.versioning import version_field
 
 from . import idnumbers, phones, privacy
+from .pinyin import person_pinyin
 from .terms import (
     DEFAULT_TERM_DAYS,
     MAX_TERM_DAYS,
@@ -306,6 +307,9 @@ class Cadre(models.Model):
     name_sort = CodePointOrderField(
         _("sort key"), max_length=500, editable=False, db_index=True, default=""
     )
+    # Stored so that a search for wh or wanghao finds 王浩 through an index (see pinyin.py).
+    name_pinyin = models.TextField(_("pinyin"), editable=False, default="")
+    name_initials = models.TextField(_("pinyin initials"), editable=False, default="")
     gender = models.CharField(_("gender"), max_length=1, choices=Gender, blank=True)
     GENDER_SPELLINGS = {"男": Gender.MALE, "女": Gender.FEMALE}
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -322,7 +326,7 @@ class Cadre(models.Model):
 
     objects = CadreQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["name_sort"],
+        excluded_fields=["name_sort", "name_pinyin", "name_initials"],
         verbose_name=_("cadre history"),
         verbose_name_plural=_("cadre histories"),
     )
@@ -383,6 +387,7 @@ class Cadre(models.Model):
     def normalise(self):
         self.name = normalise_name(self.name)
         self.name_sort = pinyin_sort_key(self.name)
+        self.name_pinyin, self.name_initials = person_pinyin(self.name)
         self.gender = self.GENDER_SPELLINGS.get(self.gender.strip(), self.gender.strip())
         self.id_number = idnumbers.normalise(self.id_number) if self.id_number else None
         self.phone = phones.normalise(self.phone) if self.phone else ""

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from cadreprog.history import history_baseline
 from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
+from cohorts.pinyin import person_pinyin
 from cohorts.terms import DEFAULT_TERM_DAYS
 from cohorts.text import pinyin_sort_key
 from placements.models import HostUnit, Placement
@@ -398,9 +399,12 @@ class _Builder:
         birthplace = home if rng.random() < 0.6 else rng.choice(DISTRICTS)
         id_number = self._id_number(born, male, DISTRICT_CODES[birthplace])
         kind = "entrepreneur" if category == Category.PRIVATE_ENTREPRENEUR else "cadre"
+        full_pinyin, initials = person_pinyin(name)  # for the search, as normalise() sets them
         return Cadre(
             name=name,
             name_sort=pinyin_sort_key(name),  # bulk_create skips save(), which sets it
+            name_pinyin=full_pinyin,
+            name_initials=initials,
             gender=Cadre.Gender.MALE if male else Cadre.Gender.FEMALE,
             birth_date=born,
             id_number=id_number,

@@ -7,7 +7,7 @@ staff, who hold cohorts.view_all_batches, reach every batch. Permissions come fr
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from cohorts import privacy
 from cohorts.models import Batch
 from placements.models import HostUnit, Placement, host_unit_key
 from placements.order import sorted_by_group
+from placements.search import host_unit_pinyin_matches
 from placements.services import (
     PlacementChangedMeanwhile,
     placement_history,
@@ -192,9 +193,11 @@ def placement_history_view(request, pk):
 @login_required
 @permission_required("placements.view_hostunit", raise_exception=True)
 def host_unit_search(request):
-    """Host units whose name contains what was typed, for the search-as-you-type list."""
+    """Host units whose name contains what was typed, or whose pinyin does (tx, teng xun → 腾讯),
+    for the search-as-you-type list."""
     key = host_unit_key(request.GET.get("q", ""))
-    units = HostUnit.objects.filter(name_key__contains=key) if key else HostUnit.objects.none()
+    found = Q(name_key__contains=key) | host_unit_pinyin_matches(key)
+    units = HostUnit.objects.filter(found) if key else HostUnit.objects.none()
     return JsonResponse(
         {"results": [{"id": u.pk, "name": u.name} for u in units[:HOST_UNIT_MATCHES]]}
     )

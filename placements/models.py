@@ -15,6 +15,7 @@ from cadreprog.queries import SubqueryCount
 from cadreprog.versioning import version_field
 from cohorts import phones
 from cohorts.models import Batch, Cadre, scoped
+from cohorts.pinyin import unit_pinyin
 from cohorts.terms import Term, TermStatus, term_end_expression, term_status_q
 from cohorts.text import halfwidth, squeeze
 
@@ -61,6 +62,9 @@ class HostUnit(models.Model):
         editable=False,
         help_text=_("The name without spaces and with half-width brackets, so variants match."),
     )
+    # Stored so that a search for tx or tengxun finds 腾讯 through an index (cohorts/pinyin.py).
+    name_pinyin = models.TextField(_("pinyin"), editable=False, default="")
+    name_initials = models.TextField(_("pinyin initials"), editable=False, default="")
     city = models.CharField(_("city"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, blank=True)
     industry = models.CharField(_("industry"), max_length=50, blank=True)
@@ -73,7 +77,7 @@ class HostUnit(models.Model):
 
     objects = HostUnitQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["name_key"],
+        excluded_fields=["name_key", "name_pinyin", "name_initials"],
         verbose_name=_("host unit history"),
         verbose_name_plural=_("host unit histories"),
     )
@@ -96,6 +100,7 @@ class HostUnit(models.Model):
     def normalise(self):
         self.name = squeeze(self.name)
         self.name_key = host_unit_key(self.name)
+        self.name_pinyin, self.name_initials = unit_pinyin(self.name)
         self.contact_phone = phones.normalise(self.contact_phone) if self.contact_phone else ""
 
     def clean_fields(self, exclude=None):

@@ -37,7 +37,8 @@ def _write(chunk: list[Row]):
         for cadre in changed_cadres.values():
             cadre.version += 1  # an edit opened before the import is refused, not overwriting it
         fields = sorted(
-            {f for r in rows for f in r.recorded if f in CADRE_FIELDS} | {"name_sort", "version"}
+            {f for r in rows for f in r.recorded if f in CADRE_FIELDS}
+            | {"name_sort", "name_pinyin", "name_initials", "version"}  # normalise() sets these
         )
         Cadre.objects.bulk_update(changed_cadres.values(), fields, batch_size=1000)
     now = timezone.now()

@@ -76,6 +76,24 @@ def test_the_name_search_uses_the_trigram_index(sz3):
     assert "placements_placement_home_unit_trgm" in found
 
 
+# A word of ASCII letters is looked up in the pinyin columns too, each by its own index.
+PINYIN_INDEXES = {
+    "wh": ["cohorts_cadre_name_initials_trgm", "cohorts_cadre_name_pinyin_trgm",
+           "placements_hostunit_name_initials_trgm", "placements_hostunit_name_pinyin_trgm"],
+    "wanghao": ["cohorts_cadre_name_initials_trgm", "cohorts_cadre_name_pinyin_trgm"],
+    "tengxun": ["placements_hostunit_name_initials_trgm", "placements_hostunit_name_pinyin_trgm"],
+}  # fmt: skip
+
+
+@postgresql_only
+@pytest.mark.parametrize("word", PINYIN_INDEXES)
+def test_the_pinyin_search_uses_the_trigram_indexes(sz3, word):
+    PlacementFactory.create_batch(3, batch=sz3)
+    found = plan(search_placements(Placement.objects.all(), word))
+    assert [index for index in PINYIN_INDEXES[word] if index not in found] == []
+    assert "cohorts_cadre_name_trgm" in found  # the name as written, as before
+
+
 def test_the_search_still_finds_each_kind_of_match(sz3):
     by_name = PlacementFactory(batch=sz3, cadre=CadreFactory(name="欧阳建国"))
     by_home = PlacementFactory(batch=sz3, home_unit="即墨区建国街道")

@@ -63,6 +63,14 @@ STAFF_PAGES = {
     "/cadres/, 3 filters": lambda b: "/cadres/?programme=SZ&gender=M&district=区1",
     "/cadres/, searched": lambda b: "/cadres/?q=张",
     "/host-units/": lambda b: f"/host-units/?batch={b.code}",
+    # Search by pinyin (issue 15): the same queries, the pinyin columns of the same tables.
+    "/placements/, searched by pinyin": lambda b: "/placements/?q=zh",
+    "/cadres/, searched by pinyin": lambda b: "/cadres/?q=zhang",
+    "/host-units/, searched by pinyin": lambda b: "/host-units/?q=szsx",
+    "admin cadres, searched by pinyin": lambda b: "/admin/cohorts/cadre/?q=z",
+    "admin host units, searched by pinyin": lambda b: "/admin/placements/hostunit/?q=shenzhen",
+    "admin placements, searched by pinyin": lambda b: "/admin/placements/placement/?q=zhang",
+    "lead's host-unit search, by pinyin": lambda b: reverse("lead-host-units") + "?q=sx",
     "dashboard": lambda b: reverse("dashboard"),
 }
 LEAD_PAGES = {
