@@ -3,8 +3,10 @@
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin.contrib.tone_convert import to_tone
+from pypinyin.pinyin_dict import pinyin_dict
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SPACES = re.compile(r"\s+")
@@ -49,26 +51,35 @@ COMPOUND_SURNAMES = {
 
 # One Chinese character, or a run of anything else (a Latin name stays one piece).
 _READING_PARTS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\u3400-\u9fff\uf900-\ufaff]+")
-_SYLLABLE = re.compile(r"([a-z]+?)([1-5])")
+
+# Every Chinese character pypinyin reads, in ICU's pinyin order (cohorts/data/make_pinyin_order.py).
+ICU_ORDER_FILE = Path(__file__).with_name("data") / "icu_pinyin_order.txt"
+
+# A character's rank in that order, written in three digits of base 67 whose code points run
+# from ":" to "|": above the digits, below the "}" of an unranked character and the "~" of a
+# Latin run, so that code point order is rank order.
+_DIGITS = "".join(chr(code) for code in range(ord(":"), ord("|") + 1))
+_WIDTH = 3
+_UNRANKED = "}"
 
 
 @lru_cache(maxsize=65536)
 def pinyin_sort_key(name: str) -> str:
-    """王伟 → "wang02王wei03伟": the order of ICU's zh@collation=pinyin, as a string whose
-    code point order is that order (the column's collation is "C" on PostgreSQL and BINARY on
-    SQLite, so the database sorts as Python does).
+    """王伟 → three digits of 王's rank, then three of 伟's: the order of ICU's
+    zh@collation=pinyin, as a string whose code point order is that order (the column's
+    collation is "C" on PostgreSQL and BINARY on SQLite, so the database sorts as Python does).
 
-    Invariants: names compare character by character, as ICU does; each Chinese character is
-    "syllable, ü-mark, tone, the character itself", so that
-    - syllables compare alphabetically with ü as u, and a ü after its u: 卢 lu < 吕 lü < 栾 luan
-      < 略 lüe < 罗 luo (the mark is 0 or 1, below any letter);
-    - then the tone, neutral last: 妈 < 麻 < 马 < 骂 < 吗;
-    - then the character: homophones stay apart (all 于 before all 余), by code point where ICU
-      has an order of its own for characters of one reading;
+    Invariants: names compare character by character, as ICU does; each Chinese character is its
+    rank in ICU's order of all characters (cohorts/data/icu_pinyin_order.txt), so that
+    - characters sort by reading, ü after u, neutral tone last (卢 < 吕 < 栾 < 略 < 罗), and
+      characters of one reading as ICU orders them (州 < 周, 臣 < 陈);
+    - a surname read as surnames are (SURNAME_READINGS, COMPOUND_SURNAMES) sorts at the place of
+      its corrected reading: the rank of the first character of ICU's order read so alone (a
+      stand-in), then the character itself, which keeps homophones apart (曾国藩 among the zeng1);
+    - a character ICU's order lacks comes after every ranked one, by code point;
     - a name is a prefix of its extension's key, so it comes first: 陈博 < 陈博涛;
     - digits come before Chinese characters and Latin letters after them (a "~" before a Latin
       run), as in ICU's Chinese order.
-    The surname is read as surnames are (SURNAME_READINGS, COMPOUND_SURNAMES).
     """
     parts = _READING_PARTS.findall(name)
     readings = [None] * len(parts)
@@ -85,15 +96,50 @@ def _unit(part: str, reading: str | None) -> str:
         # The space ends the run: "Ann" < "Ann李" < "Anna".
         text = part.casefold()
         return ("~" + text if text[:1].isalpha() else text) + " "
-    match = _SYLLABLE.fullmatch(reading or _reading(part))
-    if match is None:  # a character with no known reading: after every one that has one
-        return part
-    syllable, tone = match.groups()
-    return syllable.replace("v", "u") + ("1" if "v" in syllable else "0") + tone + part
+    if reading is not None:
+        return _code(_stand_ins()[reading]) + part
+    rank = _ranks().get(part)
+    if rank is None:  # a character ICU's order lacks: after every one it has
+        return _UNRANKED + part
+    return _code(rank)
 
 
-@lru_cache(maxsize=8192)
-def _reading(char: str) -> str:
-    # Character by character: a name is not a phrase (pypinyin's phrase readings are for words).
-    # pypinyin writes ü as v and the neutral tone as 5: 吕 → lv3, 吗 → ma5.
-    return lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)[0]
+def _code(rank: int) -> str:
+    digits = []
+    for _ in range(_WIDTH):
+        rank, digit = divmod(rank, len(_DIGITS))
+        digits.append(_DIGITS[digit])
+    return "".join(reversed(digits))
+
+
+@lru_cache(maxsize=1)
+def _order() -> str:
+    return ICU_ORDER_FILE.read_text(encoding="utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def _ranks() -> dict[str, int]:
+    ranks = {char: rank for rank, char in enumerate(_order())}
+    assert len(ranks) < len(_DIGITS) ** _WIDTH, "widen the rank code"
+    return ranks
+
+
+@lru_cache(maxsize=1)
+def _stand_ins() -> dict[str, int]:
+    """Each corrected surname reading → the rank of the first character of ICU's order that has
+    only that reading (so ICU filed it there), or failing one, that reads so first."""
+    # pypinyin's table of each character's readings, first the everyday one, in tone marks:
+    # a look-up per character, where pypinyin.pinyin() would take most of a second for all.
+    wanted = {*SURNAME_READINGS.values(), *(r for pair in COMPOUND_SURNAMES.values() for r in pair)}
+    marked = {to_tone(reading): reading for reading in wanted}
+    only, first = {}, {}
+    for rank, char in enumerate(_order()):
+        readings = pinyin_dict.get(ord(char), "").split(",")
+        reading = marked.get(readings[0])
+        if reading is not None:
+            first.setdefault(reading, rank)
+            if len(readings) == 1:
+                only.setdefault(reading, rank)
+    missing = wanted - first.keys()
+    assert not missing, f"no character reads {missing}"
+    return first | only

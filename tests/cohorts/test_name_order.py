@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.db import connection
+from pypinyin import Style, lazy_pinyin
 
+from cohorts import text
 from cohorts.models import Cadre
 from cohorts.text import pinyin_sort_key
 
@@ -56,40 +58,71 @@ def test_digits_before_and_latin_after_chinese():
 
 
 @pytest.mark.parametrize(
-    "surname, reading",
+    "first, second",
     [
-        ("尉", "wei04"), ("种", "chong02"), ("祭", "zhai04"), ("员", "yun04"), ("秘", "bi04"),
-        ("纪", "ji03"), ("华", "hua04"), ("都", "du01"), ("隗", "wei03"), ("阚", "kan04"),
-        ("句", "gou01"), ("能", "nai04"), ("折", "she02"), ("薄", "bo02"), ("乜", "nie04"),
-        ("粘", "nian02"),
-        # right before, kept
-        ("曾", "zeng01"), ("单", "shan04"), ("仇", "qiu02"), ("区", "ou01"), ("解", "xie04"),
-        ("查", "zha01"), ("朴", "piao02"),
+        ("州", "周"), ("臣", "陈"), ("阳", "杨"), ("雄", "熊"),
+        ("芯", "欣"), ("辛", "新"), ("红", "宏"),
     ],
 )  # fmt: skip
-def test_surname_reading(surname, reading):
-    assert pinyin_sort_key(surname + "明") == f"{reading}{surname}ming02明"
+def test_homophones_in_icus_order(first, second):
+    """As surnames and in given names: ICU's order among characters of one reading."""
+    assert in_order(first + "明", second + "明")
+    assert in_order("王" + first, "王" + second)
+
+
+def stand_in(reading):
+    """The character of ICU's order at whose place a surname read so sorts."""
+    char = text._order()[text._stand_ins()[reading]]
+    assert lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True) == [reading]
+    return char
 
 
 @pytest.mark.parametrize(
-    "name, key",
+    "surname, reading",
     [
-        ("尉迟恭", "yu04尉chi02迟gong01恭"),
-        ("单于飞", "chan02单yu02于fei01飞"),
-        ("长孙无忌", "zhang03长sun01孙wu02无ji04忌"),
-        ("万俟卨", "mo04万qi02俟xie04卨"),
-        ("令狐冲", "ling02令hu02狐chong01冲"),
-        ("澹台灭明", "tan02澹tai02台mie04灭ming02明"),
-        ("诸葛亮", "zhu01诸ge03葛liang04亮"),
+        ("尉", "wei4"), ("种", "chong2"), ("祭", "zhai4"), ("员", "yun4"), ("秘", "bi4"),
+        ("纪", "ji3"), ("华", "hua4"), ("都", "du1"), ("隗", "wei3"), ("阚", "kan4"),
+        ("句", "gou1"), ("能", "nai4"), ("折", "she2"), ("薄", "bo2"), ("乜", "nie4"),
+        ("粘", "nian2"),
+        # right before, kept
+        ("曾", "zeng1"), ("单", "shan4"), ("仇", "qiu2"), ("区", "ou1"), ("解", "xie4"),
+        ("查", "zha1"), ("朴", "piao2"),
+    ],
+)  # fmt: skip
+def test_surname_reading(surname, reading):
+    key = pinyin_sort_key(stand_in(reading)) + surname + pinyin_sort_key("明")
+    assert pinyin_sort_key(surname + "明") == key
+
+
+@pytest.mark.parametrize(
+    "name, readings",
+    [
+        ("尉迟恭", ["yu4", "chi2"]),
+        ("单于飞", ["chan2", "yu2"]),
+        ("长孙无忌", ["zhang3", "sun1"]),
+        ("万俟卨", ["mo4", "qi2"]),
+        ("令狐冲", ["ling2", "hu2"]),
+        ("澹台灭明", ["tan2", "tai2"]),
+        ("诸葛亮", ["zhu1", "ge3"]),
     ],
 )
-def test_compound_surname(name, key):
-    assert pinyin_sort_key(name) == key
+def test_compound_surname(name, readings):
+    surname = [pinyin_sort_key(stand_in(r)) + c for r, c in zip(readings, name[:2], strict=True)]
+    assert pinyin_sort_key(name) == "".join(surname) + pinyin_sort_key(name[2:])
+
+
+def test_surname_sorts_among_its_reading():
+    """曾 is ceng2 in ICU's order, zeng1 as a surname: 曾国藩 sorts among the zeng1, not by 层."""
+    assert in_order("层明", "増明", "増强", "曾国藩", "增明", "赠明")
 
 
 def test_reading_only_in_the_surname():
-    """尉 is Wei alone, Yu in 尉迟; in a given name it keeps its everyday reading."""
-    assert pinyin_sort_key("王尉") == "wang02王wei04尉"
+    """尉 is Wei alone, Yu in 尉迟; in a given name it keeps its place in ICU's order."""
+    assert pinyin_sort_key("王尉") == pinyin_sort_key("王") + text._code(text._ranks()["尉"])
+
+
+def test_character_outside_icus_order_after_all_in_it():
+    assert in_order("王" + text._order()[-1], "王\u4dbf")
 
 
 @pytest.mark.django_db
