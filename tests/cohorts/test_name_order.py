@@ -146,10 +146,11 @@ def test_sort_column_collation_is_c_on_postgresql():
 
 
 @pytest.mark.django_db
-def test_migration_recomputes_stored_keys():
-    migration = importlib.import_module("cohorts.migrations.0006_name_sort_collation")
+@pytest.mark.parametrize("migration", ["0006_name_sort_collation", "0008_name_sort_icu_ranks"])
+def test_migration_recomputes_stored_keys(migration):
+    migration = importlib.import_module(f"cohorts.migrations.{migration}")
     cadre = CadreFactory(name="陈博")
-    Cadre.objects.filter(pk=cadre.pk).update(name_sort="chen2 bo2 陈博")
+    Cadre.objects.filter(pk=cadre.pk).update(name_sort="chen02陈bo02博")
     migration.recompute_sort_keys(apps, None)
     cadre.refresh_from_db()
     assert cadre.name_sort == pinyin_sort_key("陈博")
