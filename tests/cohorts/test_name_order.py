@@ -61,7 +61,7 @@ def test_digits_before_and_latin_after_chinese():
     "first, second",
     [
         ("州", "周"), ("臣", "陈"), ("阳", "杨"), ("雄", "熊"),
-        ("芯", "欣"), ("辛", "新"), ("红", "宏"),
+        ("芯", "欣"), ("辛", "新"), ("红", "宏"), ("沉", "晨"),
     ],
 )  # fmt: skip
 def test_homophones_in_icus_order(first, second):
