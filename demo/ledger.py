@@ -5,6 +5,11 @@ suggestions (here 412), 100+ institutional outcomes (106, of which 53 after Shen
 batches, "50+" in article 003), and 76 signed projects worth 906.38 亿元 in all. They are spread
 over the batches that had set out by then; titles, counterparts and amounts are invented.
 Deterministic (a fixed seed) and fast (bulk inserts only).
+
+The example batch SZ-6, in its term, has the programme's duties recorded up to yesterday: most
+cadres on track, a few behind (BEHIND_SHARE missed some days, LAGGING_SHARE stopped logging
+halfway). Its entries come from a random generator of their own, so the published batches'
+rows do not depend on the day the demo is built.
 """
 
 import random
@@ -13,6 +18,7 @@ from decimal import Decimal
 
 from cadreprog.history import history_baseline
 from cohorts.models import Batch
+from cohorts.terms import today
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
 
 SEED = 20210221  # the day article 002 was printed
@@ -54,6 +60,9 @@ INDUSTRIES = ["智能制造", "新能源汽车", "生物医药", "集成电路",
               "海洋装备", "新一代信息技术", "文化创意", "现代物流"]  # fmt: skip
 COUNTERPARTS = ["科技", "投资", "控股", "产业", "实业", "资本"]
 TOPICS_SH5 = 16  # "16+N" key topics
+LIVE_BATCH = "SZ-6"
+BEHIND_SHARE = 0.08  # missed a few daily logs and a weekly reflection
+LAGGING_SHARE = 0.03  # stopped recording a while ago
 
 
 def seed(batches: list[Batch], placements) -> None:
@@ -62,7 +71,11 @@ def seed(batches: list[Batch], placements) -> None:
     in_batch = {}
     for p in placements:
         in_batch.setdefault(p.batch.code, []).append(p)
-    _duties(batches, by_code, in_batch, rng)
+    duties = _duties(batches, by_code, in_batch, rng)
+    if LIVE_BATCH in by_code:
+        live = by_code[LIVE_BATCH]
+        shared = [d for d in duties if d.programme_id == live.programme_id]
+        _live_progress(live, in_batch[LIVE_BATCH], shared, random.Random(SEED + 6))
     _topics(by_code["SH-5"], in_batch["SH-5"], rng)
     _outcomes(by_code, in_batch, rng)
 
@@ -94,6 +107,36 @@ def _duties(batches, by_code, in_batch, rng):
                 count = reached // parts + (1 if k < reached % parts else 0)
                 day = term.start + timedelta(days=rng.randrange(term.days))
                 entries.append(ProgressEntry(placement=p, duty=duty, date=day, count=count))
+    ProgressEntry.objects.bulk_create(entries)
+    return duties
+
+
+def _live_progress(batch, placements, duties, rng) -> None:
+    """Entries of a batch in its term for each duty done per period, every period ended by
+    yesterday: what most cadres have; a few miss some, a few stopped logging halfway."""
+    term, yesterday = batch.term, today() - timedelta(days=1)
+    days = [term.start + timedelta(days=n) for n in range((yesterday - term.start).days + 1)]
+    entries = []
+    for p in placements:
+        luck = rng.random()
+        stop = days[len(days) // 2] if luck < LAGGING_SHARE else None
+        missed = (
+            set(rng.sample(days, 3))
+            if LAGGING_SHARE <= luck < LAGGING_SHARE + BEHIND_SHARE
+            else set()
+        )
+        for duty in duties:
+            if not duty.per_period:
+                continue  # the report is due at the term's end
+            periods = {}
+            for day in days:
+                period = duty.period_of(term, day)
+                if period is not None and duty.periods_by(term, yesterday) > period:
+                    periods[period] = day  # recorded on the period's last day
+            for day in periods.values():
+                if day in missed or (stop and day > stop):
+                    continue
+                entries.append(ProgressEntry(placement=p, duty=duty, date=day, count=duty.target))
     ProgressEntry.objects.bulk_create(entries)
 
 

@@ -5,6 +5,12 @@ two known departure dates, the host units they name and four people they quote. 
 (the other cadres, every ID number, most dates, the other host units) is invented, from a fixed
 seed so that every run builds the same rows. Notes on a batch say which of its facts are examples.
 
+Batches 1–5 of each programme are the published ones and stay exactly as published (307 / 757 /
+150 at 79 units / 204 / 81 at 50 units). Two example batches come after them so that the demo has
+a live term: SZ-6 in its term (set out LIVE_DAYS_AGO days before the day the data is built) and
+SH-6 departing in DEPARTS_IN days with some cadres not yet placed. They are built after the
+published ones, so the published rows are the same whatever day it is.
+
 `build()` makes the unsaved objects; `seed()` writes them with bulk_create.
 """
 
@@ -16,7 +22,7 @@ from cadreprog.history import history_baseline
 from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
 from cohorts.pinyin import person_pinyin
-from cohorts.terms import DEFAULT_TERM_DAYS
+from cohorts.terms import DEFAULT_TERM_DAYS, today
 from cohorts.text import pinyin_sort_key
 from placements.models import HostUnit, Placement
 from placements.order import district_sort_key
@@ -83,6 +89,9 @@ class BatchPlan:
     postponement_reason: str = ""
     # A district that sent its own group (即墨区 sent 10 cadres with their own study plan).
     district_group: str = ""
+    # The example batches: the placements' status, and how many cadres have no host unit yet.
+    status: str = Placement.Status.COMPLETED
+    unplaced: int = 0
 
     @property
     def code(self) -> str:
@@ -115,6 +124,30 @@ BATCH_PLANS = [
     BatchPlan("SH", 4, date(2021, 6, 28), 100, 60, EXAMPLE_DATE + EXAMPLE_SIZE),
     BatchPlan("SH", 5, date(2021, 10, 17), 81, 50, SH_5),
 ]  # fmt: skip
+
+# The example batches after the published ones, dated from the day the demo is built.
+LIVE_DAYS_AGO = 40  # SZ-6 set out 40 days ago: today is day 41 of 100
+DEPARTS_IN = 14  # SH-6 sets out in two weeks
+SH6_UNPLACED = 12
+SZ_6 = (
+    "示例批次：出发日期为示例日期（生成演示数据之日的40天前），用于展示进行中的实训；"
+    "人数、实训单位与履职进度均为示例。"
+)
+SH_6 = (
+    "示例批次：出发日期为示例日期（生成演示数据之日的14天后），用于展示即将出发的批次；"
+    "人数为示例，部分干部尚未落实实训单位。"
+)
+
+
+def live_plans(on: date) -> list[BatchPlan]:
+    """SZ-6 in its term and SH-6 about to depart, relative to `on` (the day seed_demo runs)."""
+    return [
+        BatchPlan("SZ", 6, on - timedelta(days=LIVE_DAYS_AGO), 120, 62, SZ_6,
+                  status=Placement.Status.ON_SITE),
+        BatchPlan("SH", 6, on + timedelta(days=DEPARTS_IN), 90, 44, SH_6,
+                  status=Placement.Status.PENDING, unplaced=SH6_UNPLACED),
+    ]  # fmt: skip
+
 
 DISTRICT_GROUP_SIZE = 10
 GROUP_SIZE = 20  # large batches split into groups of about this many
@@ -175,8 +208,9 @@ def seed() -> DemoData:
     return data
 
 
-def build() -> DemoData:
-    return _Builder(random.Random(SEED)).build()
+def build(on: date | None = None) -> DemoData:
+    """The demo rows; the example batches are dated from `on` (default today)."""
+    return _Builder(random.Random(SEED)).build(on or today())
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -202,14 +236,14 @@ class _Builder:
         self.names_born = {(p.name, p.born) for p in NAMED_PEOPLE}
         self.phones: set[str] = set()
 
-    def build(self) -> DemoData:
+    def build(self, on: date) -> DemoData:
         programmes = {
             code: Programme(code=code, name=name, city=city, kind=kind)
             for code, name, city, kind in PROGRAMMES
         }
         pools = self._host_unit_pools()
         batches, placements = [], []
-        for plan in BATCH_PLANS:
+        for plan in BATCH_PLANS + live_plans(on):
             programme = programmes[plan.programme]
             batch = Batch(
                 programme=programme,
@@ -223,7 +257,7 @@ class _Builder:
             )
             batches.append(batch)
             placements += self._batch_placements(batch, plan, pools[programme.city])
-        used = {p.host_unit.name for p in placements}
+        used = {p.host_unit.name for p in placements if p.host_unit}
         host_units = [u for pool in pools.values() for u in pool if u.name in used]
         return DemoData(
             programmes=list(programmes.values()),
@@ -297,7 +331,15 @@ class _Builder:
         named_units = pool[: len(NAMED_HOST_UNITS[batch.programme.city])]
         invented_units = pool[len(named_units) :]
         units = named_units + self.rng.sample(invented_units, plan.host_units - len(named_units))
-        self._place(placements, units)
+        unplaced = self.rng.sample(placements, plan.unplaced)  # no host unit yet
+        self._place([p for p in placements if p not in unplaced], units)
+        for p in placements:
+            p.status = plan.status
+        if plan.status == Placement.Status.PENDING:
+            # A third of those placed have checked in remotely with their host unit already.
+            for p in placements:
+                if p.host_unit and self.rng.random() < 1 / 3:
+                    p.status = Placement.Status.CHECKED_IN
         self._form_groups(placements, plan.district_group)
         if not any(p.notes == SECRETARY for p in placements):
             secretary = next(

@@ -23,7 +23,7 @@ def test_dashboard_shows_the_programme_at_a_glance(page, live_server, demo):
     page.goto(f"{live_server.url}/")
 
     shenzhen = page.locator("#programme-SZ").inner_text()
-    assert "赴深圳体悟实训" in shenzhen and "757" in shenzhen
+    assert "赴深圳体悟实训" in shenzhen and "877" in shenzhen  # 757 published + 120 in SZ-6
     assert "上海第5批" in page.locator(".batches").inner_text()
     assert page.locator("svg.bar-chart").count() == 6
     assert fits_the_width(page)

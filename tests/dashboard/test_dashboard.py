@@ -166,8 +166,13 @@ def rows_by_code(user):
 
 
 def test_demo_shenzhen_5_batches_757_cadres(demo, admin_user):
+    rows = rows_by_code(admin_user)
+    assert sum(rows[f"SZ-{n}"].headcount for n in range(1, 6)) == 757
+
+
+def test_demo_shenzhen_totals_count_the_example_batch_6_as_well(demo, admin_user):
     shenzhen = totals(admin_user)["SZ"]
-    assert (shenzhen.batches, shenzhen.cadres) == (5, 757)
+    assert (shenzhen.batches, shenzhen.cadres) == (6, 757 + 120)
 
 
 def test_demo_shanghai_batch_5_81_cadres_at_50_host_units(demo, admin_user):
@@ -197,12 +202,14 @@ def test_demo_batches_1_and_2(demo, admin_user):
 def test_demo_each_person_chart_adds_up_to_every_cadre(demo, admin_user):
     for c in figures(admin_user).charts:
         if c.key != "host_unit_kind":
-            assert c.total == 1262, c.key
+            assert c.total == 1262 + 120 + 90, c.key  # published batches, SZ-6, SH-6
 
 
 def test_demo_dashboard_page_shows_the_figures(demo, staff_client):
     html = staff_client.get("/").content.decode()
-    assert ">757</a>" in html and ">81</a>" in html and ">50</a>" in html
+    # The published figures per batch; the programme's total counts the example batch too.
+    assert ">150</a>" in html and ">79</a>" in html and ">81</a>" in html and ">50</a>" in html
+    assert ">877</a>" in html
 
 
 def test_demo_every_figure_links_to_the_rows_behind_it(demo, staff_client, admin_user):
@@ -234,5 +241,5 @@ def test_demo_programmes_and_batches_in_the_order_they_began(demo, admin_user):
         "SZ-3",
         "SZ-4",
         "SZ-5",
-        "SH-1",
+        "SZ-6",
     ]

@@ -1,7 +1,8 @@
-"""`seed_demo`: the published figures of DOMAIN.md hold on the demo data, and the data is valid."""
+"""`seed_demo`: the published figures of DOMAIN.md hold on the demo data (batches 1–5), the example
+batches SZ-6 and SH-6 are live on the day it runs, and the data is valid."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,12 +11,12 @@ from django.db.models import Count
 
 from cohorts import idnumbers
 from cohorts.models import Batch, Cadre, Programme
-from cohorts.terms import TermStatus
+from cohorts.terms import TermStatus, today
 from demo import ledger as ledger_demo
 from demo import roster as demo
-from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
+from ledger.models import Duty, ProgressEntry, Project, Standing, Suggestion, Topic
 from ledger.services import topic_history
-from ledger.statistics import outcome_figures
+from ledger.statistics import batch_duties, outcome_figures
 from placements.models import HostUnit, Placement
 from placements.ranks import TIER_OF_RANK
 from placements.services import placement_history, placement_save
@@ -46,6 +47,13 @@ def demo_data(django_db_setup, django_db_blocker):
 def batch(code):
     programme, number = code.split("-")
     return Batch.objects.with_counts().get(programme__code=programme, number=number)
+
+
+PUBLISHED = range(1, 6)  # batches 1–5 of each programme; 6 is an example batch
+
+
+def published():
+    return Batch.objects.filter(number__in=PUBLISHED)
 
 
 def headcount(programme, numbers):
@@ -81,8 +89,8 @@ def test_shenzhen_batch_3_was_postponed_by_covid():
 
 def test_shenzhen_has_457_cadres_after_3_batches_and_757_after_5():
     assert headcount("SZ", [1, 2, 3]) == 457
-    assert headcount("SZ", range(1, 100)) == 757
-    assert Batch.objects.filter(programme__code="SZ").count() == 5
+    assert headcount("SZ", PUBLISHED) == 757
+    assert published().filter(programme__code="SZ").count() == 5
 
 
 def test_shanghai_batches_1_and_2_sent_204_cadres_in_2020():
@@ -97,7 +105,7 @@ def test_shanghai_batch_5_as_reported():
 
 def test_every_batch_is_about_80_to_150_cadres_over_50_to_80_host_units():
     # 307 cadres in two batches cannot both stay within 150: the split is 154 + 153.
-    for b in Batch.objects.with_counts():
+    for b in published().with_counts():
         assert 80 <= b.headcount <= 154 and 50 <= b.host_unit_count <= 80, b.code
         assert (b.planned_size, b.term_days) == (b.headcount, 100), b.code
 
@@ -108,11 +116,12 @@ def test_invented_dates_are_marked_as_examples():
         assert ("示例日期" in b.notes) == (b.code not in reported), b.code
 
 
-def test_every_batch_and_placement_is_completed():
-    assert {b.term_status for b in Batch.objects.select_related("programme")} == {
+def test_every_published_batch_and_placement_is_completed():
+    assert {b.term_status for b in published().select_related("programme")} == {
         TermStatus.COMPLETED
     }
-    assert set(Placement.objects.values_list("status", flat=True)) == {"completed"}
+    placements = Placement.objects.filter(batch__number__in=PUBLISHED)
+    assert set(placements.values_list("status", flat=True)) == {"completed"}
 
 
 def test_named_host_units_are_there():
@@ -167,7 +176,7 @@ def test_liu_hongtao_is_an_entrepreneur_in_shanghai_batch_5():
 def test_id_numbers_are_valid_and_unique():
     numbers = list(Cadre.objects.values_list("id_number", flat=True))
     assert all(idnumbers.is_valid(n) for n in numbers)
-    assert len(set(numbers)) == len(numbers) == 1262
+    assert len(set(numbers)) == len(numbers) == 1262 + 120 + 90  # published, SZ-6, SH-6
     assert {n[:6] for n in numbers} <= set(demo.DISTRICT_CODES.values())
 
 
@@ -202,9 +211,11 @@ def test_each_cadre_is_in_exactly_one_batch():
     assert Placement.objects.count() == Cadre.objects.count()
 
 
-def test_every_placement_has_a_host_unit_and_a_role():
-    assert not Placement.objects.filter(host_unit=None).exists()
-    assert not Placement.objects.filter(role="").exists()
+def test_every_placement_has_a_host_unit_and_a_role_but_some_of_sh6():
+    unplaced = Placement.objects.filter(host_unit=None)
+    assert set(unplaced.values_list("batch__programme__code", "batch__number")) == {("SH", 6)}
+    assert unplaced.count() == demo.SH6_UNPLACED
+    assert not Placement.objects.filter(role="").exclude(host_unit=None).exists()
 
 
 def test_every_host_unit_is_used():
@@ -227,6 +238,38 @@ def test_a_sample_of_placements_passes_full_clean():
 def test_programmes_and_batches_pass_full_clean():
     for obj in [*Programme.objects.all(), *Batch.objects.select_related("programme")]:
         obj.full_clean()
+
+
+# --- The example batches: a live term -----------------------------------------------------------
+
+
+def test_shenzhen_batch_6_is_in_its_term_40_days_after_setting_out():
+    sz6 = batch("SZ-6")
+    assert sz6.start_date == today() - timedelta(days=40)
+    assert sz6.term_status == TermStatus.IN_PROGRESS
+    assert set(Placement.objects.filter(batch=sz6).values_list("status", flat=True)) == {"on_site"}
+
+
+def test_shanghai_batch_6_departs_in_two_weeks_not_all_placed():
+    sh6 = batch("SH-6")
+    assert sh6.start_date == today() + timedelta(days=14)
+    assert sh6.term_status == TermStatus.PLANNED
+    statuses = set(Placement.objects.filter(batch=sh6).values_list("status", flat=True))
+    assert statuses == {"pending", "checked_in"}
+
+
+def test_the_example_batches_say_so_in_their_notes():
+    assert "示例批次" in batch("SZ-6").notes and "示例批次" in batch("SH-6").notes
+    assert not published().filter(notes__contains="示例批次").exists()
+
+
+def test_most_of_shenzhen_batch_6_keep_up_with_their_daily_log_a_few_do_not():
+    sz6 = Batch.objects.select_related("programme").get(programme__code="SZ", number=6)
+    _duties, _done, rollups = batch_duties(sz6, list(Placement.objects.filter(batch=sz6)))
+    log = next(r for r in rollups if r.duty.cadence == Duty.Cadence.DAILY)
+    assert log.cadres == 120
+    assert 3 <= log.lagging <= 24  # a few behind
+    assert log.standings[Standing.ON_TRACK] == log.cadres - log.lagging
 
 
 # --- Running the command -----------------------------------------------------------------------
