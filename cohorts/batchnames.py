@@ -1,6 +1,7 @@
 """Batch names as rosters and progress files write them: SZ-3, SZ3, SZ 3, SZ—3, 深圳第3批,
 深圳3批, 深圳第三批, 深圳第三期, 深三批, 第三批赴深圳体悟实训 and 第3批（深圳） all name one
-batch; 沪第五批 names 上海's fifth. Both spreadsheet imports read the 批次 column through it.
+batch; 沪第五批 names 上海's fifth. Both spreadsheet imports read the 批次 column through it,
+and exports write it as `written` gives it (深圳第3批), so that what they write reads back.
 One query for the batches and one for the programmes, however many rows ask."""
 
 import re
@@ -31,6 +32,13 @@ class BatchNames:
         if written not in self.cache:
             self.cache[written] = self._find(written)
         return self.cache[written]
+
+    def written(self, batch: Batch) -> str:
+        """深圳第3批, as staff write it; the code (SZ-3) when the city names no single
+        programme (two programmes in one city), so that `find` always reads it back."""
+        name = f"{batch.programme.city.removesuffix('市')}第{batch.number}批"
+        found = self.find(name)
+        return name if found is not None and found.pk == batch.pk else batch.code
 
     def _find(self, written: str) -> Batch | None:
         text = halfwidth(written).strip()

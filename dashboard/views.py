@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.generic import ListView
 
-from cohorts.terms import TermStatus, today
+from cohorts.terms import TermStatus
 from ledger import statistics as ledger_figures
 from placements.models import Placement
 from rosters import exporting
@@ -186,7 +186,8 @@ def export(request, filterset_class):
         )  # fmt: skip
     else:
         placements = filterset.qs  # in the order on screen
-    filename = f"{_('placements')}-{today():%Y%m%d}"
+    what = "干部名单" if filterset_class is CadreFilter else "花名册"
+    filename = exporting.file_stem(placements, what)
     return exporting.export_response(placements, fmt=fmt, user=request.user, filename=filename)
 
 

@@ -237,12 +237,9 @@ def export_view(request, site):
         changelist = model_admin.get_changelist_instance(request)
     except IncorrectLookupParameters:
         return HttpResponseBadRequest(_("These filters are not valid."))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    placements = changelist.queryset
     return exporting.export_response(
-        changelist.queryset,
-        fmt=fmt,
-        user=request.user,
-        filename=_("roster %(stamp)s") % {"stamp": stamp},
+        placements, fmt=fmt, user=request.user, filename=exporting.file_stem(placements)
     )
 
 
@@ -255,14 +252,20 @@ def _xlsx_download(data: bytes, filename: str) -> HttpResponse:
 @admin.action(permissions=["view"], description=gettext_lazy("Export selected as XLSX"))
 def export_selected_xlsx(modeladmin, request, queryset):
     return exporting.export_response(
-        queryset, fmt="xlsx", user=request.user, filename=_("roster (selected)")
+        queryset,
+        fmt="xlsx",
+        user=request.user,
+        filename=exporting.file_stem(queryset, "花名册（选中）"),
     )
 
 
 @admin.action(permissions=["view"], description=gettext_lazy("Export selected as CSV"))
 def export_selected_csv(modeladmin, request, queryset):
     return exporting.export_response(
-        queryset, fmt="csv", user=request.user, filename=_("roster (selected)")
+        queryset,
+        fmt="csv",
+        user=request.user,
+        filename=exporting.file_stem(queryset, "花名册（选中）"),
     )
 
 
@@ -273,7 +276,7 @@ def export_selected_csv(modeladmin, request, queryset):
 def export_batches(modeladmin, request, queryset):
     placements = Placement.objects.visible_to(request.user).filter(batch__in=queryset)
     return exporting.export_response(
-        placements, fmt="xlsx", user=request.user, filename=_("roster")
+        placements, fmt="xlsx", user=request.user, filename=exporting.file_stem(placements)
     )
 
 

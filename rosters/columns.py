@@ -11,7 +11,7 @@ from django.utils import translation
 
 from cohorts.models import Gender
 from placements import ranks
-from placements.models import Category
+from placements.models import Category, PlacementStatus
 from spreadsheets.tables import header_key
 
 
@@ -49,6 +49,24 @@ COLUMNS = [
     Column("notes", "备注"),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
+# Columns only the export writes: 序号 first, 状态 before 备注. The import reads neither (a
+# status is recorded by the team lead, not by a roster) and does not list them as ignored.
+SERIAL_HEADER = "序号"
+STATUS_HEADER = "状态"
+EXPORT_ONLY = frozenset({SERIAL_HEADER, STATUS_HEADER})
+
+
+def export_headers() -> list[str]:
+    headers = [column.header for column in COLUMNS]
+    headers.insert(headers.index(BY_KEY["notes"].header), STATUS_HEADER)
+    return [SERIAL_HEADER, *headers]
+
+
+# Width of each column in the XLSX export (Excel's units, about one Latin character each).
+WIDTHS = {SERIAL_HEADER: 6, "姓名": 10, "性别": 6, "出生年月": 12, "身份证号": 21, "工作单位": 30,
+          "职务": 18, "职级": 10, "干部类别": 12, "区市": 10, "小组": 10, "民族": 8,
+          "政治面貌": 12, "学历": 10, "实训单位": 30, "实训岗位": 18, "开始日期": 12,
+          "结束日期": 12, "手机号码": 14, STATUS_HEADER: 12, "备注": 30}  # fmt: skip
 ERROR_HEADER = "错误说明"
 # The 备注 of the blank template's example row: the import skips a row that carries it.
 EXAMPLE_MARK = "示例行，导入前请删除"
@@ -78,6 +96,10 @@ def gender_label(value: str) -> str:
 
 def category_label(value: str) -> str:
     return _labels(Category).get(value, "")
+
+
+def status_label(value: str) -> str:
+    return _labels(PlacementStatus).get(value, "")
 
 
 def rank_label(rank: str, tier: str) -> str:

@@ -1,7 +1,12 @@
 """Roster export: the import's columns, so that an exported file imports again unchanged.
 
-CSV is UTF-8 with a BOM (Excel opens it as UTF-8); ID numbers and phones are text in both
-formats. A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) keeps its text
+Beside them 序号 first and 状态 before 备注, which the import skips; 批次 as staff write it
+(深圳第3批, cohorts/batchnames.py), which the import reads back. XLSX (what Excel and WPS users
+should download) has the header row frozen, set column widths, and ID numbers and phones as text
+cells in text-formatted (@) columns, so that editing them in Excel keeps every digit. CSV is
+UTF-8 with a BOM (Excel opens it as UTF-8 rather than as GBK) and otherwise plain values, with no
+tab or ="…" around ID numbers, which other readers would keep as stray characters (README,
+"Rosters"). A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) keeps its text
 behind a leading apostrophe ('=1+1), which the import removes again; in XLSX every cell is also
 a string cell, never a formula. For a user without 可查看完整身份证号 the ID number is masked and
 the date of birth is its month (cohorts/privacy.py); the import takes both back.
@@ -19,8 +24,12 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from cohorts import privacy
+from cohorts.batchnames import BatchNames
+from cohorts.models import Batch
+from cohorts.terms import today
 from placements.models import Placement
 from security.services import export_record
 from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formula  # noqa: F401
@@ -37,12 +46,36 @@ def roster_queryset(placements):
     return placements.select_related("cadre", "batch__programme", "host_unit")
 
 
-def roster_row(placement: Placement, full_ids: bool) -> list:
+class RosterRows:
+    """The rows of the export, header first: (values, as_text flags) per row. `rows` counts the
+    placements written so far. Batch names are looked up once per export (2 queries)."""
+
+    def __init__(self, placements, full_ids: bool):
+        self.placements, self.full_ids = placements, full_ids
+        self.rows = 0
+        headers = columns.export_headers()
+        text_headers = {column.header for column in columns.COLUMNS if column.as_text}
+        self.headers = headers
+        self.as_text = [header in text_headers for header in headers]
+
+    def __iter__(self) -> Iterator[list]:
+        names = BatchNames()
+        written = {}
+        for placement in roster_queryset(self.placements).iterator(chunk_size=2000):
+            if placement.batch_id not in written:
+                written[placement.batch_id] = names.written(placement.batch)
+            self.rows += 1
+            values = roster_row(placement, self.full_ids, batch_name=written[placement.batch_id])
+            values.insert(-1, columns.status_label(placement.status))
+            yield [self.rows, *values]
+
+
+def roster_row(placement: Placement, full_ids: bool, batch_name: str = "") -> list:
     """The cells of one placement, in the order of columns.COLUMNS; without `full_ids`, the ID
     number masked and the date of birth as its month (1985.10), as the import reads them."""
     cadre, term = placement.cadre, placement.term
     values = {
-        "batch": placement.batch.code,
+        "batch": batch_name or placement.batch.code,
         "name": cadre.name,
         "gender": columns.gender_label(cadre.gender),
         "birth_date": cadre.birth_date if full_ids else privacy.birth_month(cadre.birth_date),
@@ -87,26 +120,18 @@ class CsvChunks:
     After iterating, `rows` is the number of rows written (the header not counted)."""
 
     def __init__(self, placements, full_ids: bool, rows_per_chunk: int = 1000):
-        self.placements, self.full_ids, self.rows_per_chunk = placements, full_ids, rows_per_chunk
-        self.rows = 0
+        self.source = RosterRows(placements, full_ids)
+        self.rows_per_chunk = rows_per_chunk
+
+    @property
+    def rows(self) -> int:
+        return self.source.rows
 
     def __iter__(self) -> Iterator[bytes]:
         writer = csv.writer(_Line())
-        lines = ["\ufeff" + writer.writerow([column.header for column in columns.COLUMNS])]
-        # A tab before an ID number or phone makes Excel keep it as text (all 18 digits); the
-        # import trims it away again.
-        text_columns = [column.as_text for column in columns.COLUMNS]
-        for placement in roster_queryset(self.placements).iterator(chunk_size=2000):
-            values = roster_row(placement, self.full_ids)
-            lines.append(
-                writer.writerow(
-                    [
-                        "\t" + _text(v) if as_text and v else escape_formula(_text(v))
-                        for v, as_text in zip(values, text_columns, strict=True)
-                    ]
-                )
-            )
-            self.rows += 1
+        lines = ["\ufeff" + writer.writerow(self.source.headers)]
+        for values in self.source:
+            lines.append(writer.writerow([escape_formula(_text(v)) for v in values]))
             if len(lines) >= self.rows_per_chunk:
                 yield "".join(lines).encode()
                 lines = []
@@ -115,28 +140,39 @@ class CsvChunks:
 
 
 def write_xlsx(placements, out: BinaryIO, full_ids: bool) -> int:
+    source = RosterRows(placements, full_ids)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("花名册")
     sheet.freeze_panes = "A2"
+    for index, header in enumerate(source.headers, start=1):
+        width = columns.WIDTHS.get(header, 12)
+        sheet.column_dimensions[get_column_letter(index)].width = width
     bold = Font(bold=True)
     header = []
-    for column in columns.COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
+    for text in source.headers:
+        cell = WriteOnlyCell(sheet, value=text)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    count = 0
-    for placement in roster_queryset(placements).iterator(chunk_size=2000):
-        sheet.append([_xlsx_cell(sheet, v) for v in roster_row(placement, full_ids)])
-        count += 1
+    for values in source:
+        sheet.append(
+            [
+                _xlsx_cell(sheet, v, as_text)
+                for v, as_text in zip(values, source.as_text, strict=True)
+            ]
+        )
     workbook.save(out)
-    return count
+    return source.rows
 
 
-def _xlsx_cell(sheet, value):
+def _xlsx_cell(sheet, value, as_text: bool = False):
+    if isinstance(value, int):  # 序号
+        return WriteOnlyCell(sheet, value=value)
     cell = WriteOnlyCell(sheet, value=escape_formula(_text(value)))
     # Every value as a string cell: ID numbers keep their digits, =1+1 is never a formula.
     cell.data_type = "s"
+    if as_text:
+        cell.number_format = "@"  # and stays text when edited in Excel
     return cell
 
 
@@ -148,6 +184,18 @@ def write(placements, out, fmt: str, full_ids: bool) -> int:
     for chunk in chunks:
         out.write(chunk)
     return chunks.rows
+
+
+def file_stem(placements, what: str = "花名册") -> str:
+    """What a download holds and on which day: 深圳第3批-花名册-2026-11-29 when the rows are of
+    one batch, 花名册-2026-11-29 otherwise (the extension is added by export_response).
+    Chinese whatever the user's language, as the roster itself is."""
+    batch_ids = list(placements.order_by().values_list("batch", flat=True).distinct()[:2])
+    stamp = f"{today():%Y-%m-%d}"
+    if len(batch_ids) != 1:
+        return f"{what}-{stamp}"
+    batch = Batch.objects.select_related("programme").get(pk=batch_ids[0])
+    return f"{BatchNames().written(batch)}-{what}-{stamp}"
 
 
 def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponseBase:

@@ -50,15 +50,16 @@ class Header:
         ]
 
 
-def find_header(rows, column_for) -> Header | None:
-    """The header among `rows` (the first HEAD_ROWS of a sheet), or None."""
+def find_header(rows, column_for, quiet=frozenset()) -> Header | None:
+    """The header among `rows` (the first HEAD_ROWS of a sheet), or None. Headers in `quiet`
+    (as header_key writes them) are skipped without being reported as ignored."""
     for index, cells_ in enumerate(islice(rows, HEAD_ROWS)):
         found, headers, ignored = {}, {}, []
         for i, cell in enumerate(cells_):
             column = column_for(cell)
             if column and column.key not in headers:
                 found[i], headers[column.key] = column, cells.text(cell)
-            elif not reading.is_blank(cell) and header_key(cell) not in IGNORED_HEADERS:
+            elif not reading.is_blank(cell) and header_key(cell) not in IGNORED_HEADERS | quiet:
                 ignored.append(cells.text(cell))  # unknown, or a second header for one column
         if len(found) >= 2:
             return Header(index, found, headers, ignored)

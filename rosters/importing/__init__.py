@@ -26,17 +26,25 @@ Imports run one at a time, whatever batches they name (_serialise_imports), so o
 never made twice; the cadres and placements an import updates get a new version and are held
 until it commits, so an edit opened before it is refused instead of overwriting it. What the
 database still refuses is a message in the result, never a traceback.
+
+Some things only warn, for staff to check before confirming: ID numbers that may be cut by
+Excel, host units that resemble known ones, and people added to a batch that has ended or
+beyond MAX_BATCH_SIZE (batch_warnings).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Count
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.batchnames import BatchNames  # noqa: F401 - imported from here (ledger.importing)
 from cohorts.models import Batch
+from cohorts.terms import TermStatus
 from placements.models import RosterImport
 from placements.signals import announce_roster_changed
 from spreadsheets import reading
@@ -48,6 +56,7 @@ from .parsing import _parse_rows
 from .rows import Row, Table, _check_whole_file, _find_tables, _sheet_label
 from .writing import _record, _record_changes, _update_record, _write
 
+MAX_BATCH_SIZE = 150  # people a batch takes; a roster that goes beyond it is warned, not refused
 ROWS_PER_CHUNK = 5000  # rows matched and written at a time: about 30 MB of objects
 MAX_PROBLEMS = 10_000  # problems kept of a file of several chunks; the rest are counted
 
@@ -60,6 +69,9 @@ class ImportResult(ImportResultBase):
     resembling_host_units: dict[str, list[str]] = field(default_factory=dict)
     # Valid ID numbers ending in 000 in a file where Excel cut others short: warnings only.
     suspect_id_numbers: list[Problem] = field(default_factory=list)
+    # People added to a batch that has ended, or beyond MAX_BATCH_SIZE: warnings only.
+    batch_warnings: list[Problem] = field(default_factory=list)
+    added: Counter = field(default_factory=Counter)  # batch → rows that add a placement to it
     tables: list[Table] = field(default_factory=list)
     roster_import: RosterImport | None = None
     # Of the rows of earlier chunks, let go once they are done: what they did, their problems
@@ -188,6 +200,9 @@ def _import_chunks(result: ImportResult, chunks, user, source):
                 result.done[action] -= 1
                 result.done["error"] += 1
                 result.add_problems([problem])
+            result.added.update(
+                row.batch for row in chunk if row.action == "new" and row.batch and not row.problems
+            )
             if writing and (several or result.ok):
                 _write(chunk)
                 if several:
@@ -198,6 +213,7 @@ def _import_chunks(result: ImportResult, chunks, user, source):
                 seen.add(chunk)
                 result.let_go(chunk)
             chunk, after = after, (next(chunks, None) if after is not None else None)
+        _warn_about_batches(result, written=writing and (several or result.ok))
         if several:
             result.done_problems.sort(key=lambda p: (seen.sheets.index(p.sheet), p.row or 0))
         if not writing or not result.ok or result.dry_run:
@@ -209,6 +225,35 @@ def _import_chunks(result: ImportResult, chunks, user, source):
             _update_record(result)
         else:
             result.roster_import = _record(result, user, source)
+
+
+def _warn_about_batches(result: ImportResult, *, written: bool):
+    """Warn, without refusing, of people added to a batch that has ended or beyond
+    MAX_BATCH_SIZE. One query: the batches' sizes, with this file's rows in them if `written`."""
+    if not result.added:
+        return
+    sizes = dict(
+        Batch.objects.filter(pk__in=[batch.pk for batch in result.added])
+        .annotate(size=Count("placements"))
+        .values_list("pk", "size")
+    )
+    for batch, count in sorted(result.added.items(), key=lambda item: item[0].code):
+        if batch.term_status == TermStatus.COMPLETED:
+            message = ngettext(
+                "%(batch)s ended on %(end)s, and this file adds %(count)d person to it. "
+                "Check that the batch is right.",
+                "%(batch)s ended on %(end)s, and this file adds %(count)d people to it. "
+                "Check that the batch is right.",
+                count,
+            ) % {"batch": batch, "end": date_format(batch.term.end), "count": count}
+            result.batch_warnings.append(Problem(message))
+        size = sizes.get(batch.pk, 0) + (0 if written else count)
+        if size > MAX_BATCH_SIZE:
+            message = _(
+                "With this file %(batch)s would have %(size)d people, more than the "
+                "%(limit)d a batch takes."
+            ) % {"batch": batch, "size": size, "limit": MAX_BATCH_SIZE}
+            result.batch_warnings.append(Problem(message))
 
 
 def _chunked(rows, size: int | None):

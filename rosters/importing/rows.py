@@ -74,7 +74,7 @@ def _find_tables(result: ImportResult, sheets, batch):
         rows = iter(sheet.rows)
         head = list(islice(rows, HEAD_ROWS))
         heads.append((head, rows))
-        found = find_header(head, columns.column_for_header)
+        found = find_header(head, columns.column_for_header, columns.EXPORT_ONLY)
         if found is None:
             continue  # a sheet of notes, or empty
         table = Table(sheet, found.index, found.columns, found.headers, found.ignored)

@@ -31,6 +31,9 @@ def test_gbk_roster_upload_preview_confirm(page, live_server, demo):
     counts = page.locator(".roster-counts").inner_text()
     assert "新增 30 行" in counts and "有错误" not in counts
     assert page.locator("tr.roster-new").count() == 30
+    # SZ-4 ended years ago and has 150 already: warnings, and the import can still be confirmed.
+    warnings = page.locator(".roster-batch-warnings").inner_text()
+    assert "深圳第4批已于" in warnings and "将有 180 人" in warnings
     screenshot(page, "roster-preview")
     page.click("input[value=确认导入]")
 

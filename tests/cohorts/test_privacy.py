@@ -87,7 +87,7 @@ def test_a_leads_export_sorted_by_birth_is_in_the_same_order(client, lead_sz3, o
     client.force_login(lead_sz3)
     response = client.get(reverse("cadre-export"), {"o": "birth_date", "format": "csv"})
     rows = list(csv.reader(io.StringIO(body(response).decode("utf-8-sig"))))
-    assert [(row[1], row[3]) for row in rows[1:]] == [
+    assert [(row[2], row[4]) for row in rows[1:]] == [
         ("安一", "1985.10"),
         ("王二", "1985.10"),
         ("张三", "1985.10"),

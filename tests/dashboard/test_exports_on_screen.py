@@ -35,7 +35,7 @@ def test_csv_export_equals_the_filtered_rows_in_their_order(staff_client, sz3, s
     rows = csv_rows(staff_client.get("/placements/export/", {**params, "format": "csv"}))
     assert len(rows) == 60  # more than one page of 50
     assert [r["姓名"] for r in rows] == names_on_screen(staff_client, "/placements/", params)
-    assert {(r["批次"], r["区市"]) for r in rows} == {("SZ-3", "即墨区")}
+    assert {(r["批次"], r["区市"]) for r in rows} == {("深圳第3批", "即墨区")}
 
 
 def test_xlsx_export_has_a_header_and_one_row_per_placement(staff_client, sz3):
@@ -66,7 +66,7 @@ def test_cadre_export_has_one_row_per_matching_placement(staff_client, sz3, sh5)
     PlacementFactory(cadre=cadre, batch=sh5, rank="division_chief")
     PlacementFactory(batch=sz3, rank="division_chief")
     response = staff_client.get("/cadres/export/", {"format": "csv", "batch": "SH-5"})
-    assert [(r["姓名"], r["批次"]) for r in csv_rows(response)] == [("姜睿", "SH-5")]
+    assert [(r["姓名"], r["批次"]) for r in csv_rows(response)] == [("姜睿", "上海第5批")]
 
 
 def test_a_leads_export_holds_only_their_batch(client, django_user_model, sz3, sh5):
@@ -76,7 +76,7 @@ def test_a_leads_export_holds_only_their_batch(client, django_user_model, sz3, s
     PlacementFactory(batch=sz3)
     PlacementFactory(batch=sh5)
     rows = csv_rows(client.get("/placements/export/", {"format": "csv"}))
-    assert [r["批次"] for r in rows] == ["SZ-3"]
+    assert [r["批次"] for r in rows] == ["深圳第3批"]
 
 
 def test_id_numbers_are_masked_without_the_permission(client, django_user_model, sz3):
@@ -93,8 +93,9 @@ def test_export_queries_do_not_grow_with_the_rows(staff_client, sz3, django_asse
     PlacementFactory.create_batch(120, batch=sz3)
     # 1 session, 2 user, 3–5 the filter's choices (batches, host units, groups/districts/
     # statuses), 6 the exported cadres' ids and 7 their entry in the access log, 8 the rows
-    # (the roster export joins cadre, batch, programme, host unit)
-    with django_assert_max_num_queries(8):
+    # (the roster export joins cadre, batch, programme, host unit), 9–11 the file name's batch
+    # and 12–13 the batches and programmes for writing 批次 as 深圳第3批
+    with django_assert_max_num_queries(13):
         staff_client.get("/placements/export/", {"format": "csv"})
 
 
@@ -103,7 +104,7 @@ def test_cadre_export_follows_the_sort_on_screen(client, admin_user, sz3):
         PlacementFactory(batch=sz3, cadre__name=name)
     client.force_login(admin_user)
     response = client.get(reverse("cadre-export"), {"format": "csv", "o": "-name"})
-    names = [row[1] for row in csv.reader(io.StringIO(body(response).decode("utf-8-sig")))][1:]
+    names = [row[2] for row in csv.reader(io.StringIO(body(response).decode("utf-8-sig")))][1:]
     assert names == ["张三", "李四", "阿明"]
 
 
@@ -111,3 +112,12 @@ def test_export_with_a_filter_that_is_not_valid_is_refused(client, admin_user, s
     client.force_login(admin_user)
     response = client.get(reverse("placement-export"), {"format": "csv", "batch": "XX-9"})
     assert response.status_code == 400
+
+
+def test_cadre_list_downloads_as_a_cadre_list_of_its_batch(staff_client, sz3):
+    from urllib.parse import unquote
+
+    PlacementFactory(batch=sz3)
+    response = staff_client.get(reverse("cadre-export"), {"format": "xlsx"})
+    assert "深圳第3批-干部名单-" in unquote(response["Content-Disposition"])
+    assert "实训安排" not in unquote(response["Content-Disposition"])
