@@ -101,6 +101,9 @@ ROUTES = {
     ),
     "outcomes/suggestions/": Route(LOGIN, 200, 200),
     "outcomes/projects/": Route(LOGIN, 200, 200),
+    # A batch's handouts (issue 16): staff every batch, a lead their own.
+    "batches/<str:code>/print/": Route(LOGIN, OWN, 200, "batch"),
+    "batches/<str:code>/contacts/": Route(LOGIN, OWN, 200, "batch"),
     # The admin: staff only; leads are not is_staff (their scope in the admin is tested in
     # test_team_leads with a lead who is).
     "admin/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
@@ -240,6 +243,7 @@ def url_for(route_pattern, route, objects):
     values = {"pk": getattr(obj, "pk", None), "object_id": getattr(obj, "pk", None),
               "id": getattr(obj, "pk", None)}  # fmt: skip
     if obj is not None:
+        values["code"] = getattr(obj, "code", None)
         values["content_type_id"] = ContentType.objects.get_for_model(obj).pk
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), route_pattern)
     return f"/{path}{route.query}"

@@ -15,6 +15,7 @@ LAYERS = {
     "cohorts": 3,
     "placements": 4,
     "ledger": 5,
+    "rosters": 5,
     "lead": 6,
     "dashboard": 6,
     "admin": 6,
