@@ -17,9 +17,12 @@ import tablib
 from django.conf import settings
 from django.db.models import Q
 from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
+from import_export.resources import Diff
 
 from placements.models import HostUnit, host_unit_key
 from spreadsheets import cells, reading
@@ -80,6 +83,21 @@ class KindWidget(widgets.Widget):
         return str(HostUnit.Kind(value).label) if value else ""
 
 
+class PlainDiff(Diff):
+    """The preview's cells as old → new in <del>/<ins>, without the inline styles of
+    import-export's diff (diff_prettyHtml), which the site's content security policy blocks."""
+
+    def as_html(self):
+        shown = []
+        for before, after in zip(self.left, self.right, strict=False):
+            before, after = force_str(before), force_str(after)
+            if self.new or before == after:
+                shown.append(format_html("{}", after))
+            else:
+                shown.append(format_html("<del>{}</del> <ins>{}</ins>", before, after))
+        return shown
+
+
 class HostUnitResource(resources.ModelResource):
     kind = fields.Field(attribute="kind", column_name="kind", widget=KindWidget())
 
@@ -91,6 +109,9 @@ class HostUnitResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True  # HostUnit.clean: phone numbers, twins and former names
+
+    def get_diff_class(self):
+        return PlainDiff
 
     def get_instance(self, instance_loader, row):
         """The unit of this name, written either way, or of which it is a former name."""

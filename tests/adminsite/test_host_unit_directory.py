@@ -145,3 +145,11 @@ def test_a_team_lead_cannot_reach_the_import(client, lead_sz3):
 
 def test_anonymous_is_sent_to_log_in(client):
     assert client.get(IMPORT).status_code == 302
+
+
+def test_the_preview_shows_changes_without_inline_styles(staff_client):
+    # import-export's own diff writes <ins style=…>, which the content security policy blocks.
+    HostUnitFactory(name="腾讯集团", city="广州")
+    response = preview(staff_client, csv_bytes([["名称", "城市"], ["腾讯集团", "深圳"]]))
+    table = response.content.decode().split('class="import-preview"')[1]
+    assert "<del>广州</del> <ins>深圳</ins>" in table and "style=" not in table
