@@ -248,20 +248,9 @@ def host_units_merge(*, keep: HostUnit, units, by) -> HostUnitMerge:
             .select_for_update()
             .order_by("name")
         )
-        ids = list(
-            Placement.objects.filter(host_unit__in=merged)
-            .select_for_update()
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        moved = Placement.objects.filter(pk__in=ids)
-        moved.update(host_unit=keep, version=F("version") + 1, updated_at=timezone.now())
-        if ids:
-            Placement.history.bulk_history_create(
-                list(moved), update=True, default_user=by, default_change_reason=MERGE_REASON
-            )
+        moved = {model: _repoint(model, field, merged, keep, by) for model, field in _pointers()}
+        if moved[Placement]:
             transaction.on_commit(announce_roster_changed)
-        HostUnitAlias.objects.filter(host_unit__in=merged).update(host_unit=keep)
         filled = False
         for field in MERGE_FILLED_FIELDS:
             if not getattr(keep, field):
@@ -277,7 +266,40 @@ def host_units_merge(*, keep: HostUnit, units, by) -> HostUnitMerge:
         )
         if filled:
             versioned_save(obj=keep, by=by)
-    return HostUnitMerge(keep, [u.name for u in merged], len(ids))
+    return HostUnitMerge(keep, [u.name for u in merged], moved[Placement])
+
+
+def _pointers():
+    """(model, field name) of every foreign key to a host unit: placements, aliases and the
+    rows of apps above this one (a suggestion's or a project's unit), which would otherwise be
+    emptied (SET_NULL) when the merged unit is deleted. History tables point with "+" (hidden)."""
+    for relation in HostUnit._meta.related_objects:
+        if relation.one_to_many and not relation.hidden:
+            yield relation.related_model, relation.field.name
+
+
+def _repoint(model, field: str, merged: list, keep: HostUnit, by) -> int:
+    """Point `model`'s rows at `keep` instead of the merged units, with their version bumped and
+    a history record (reason MERGE_REASON) when the model has them; how many moved."""
+    rows = model._base_manager.filter(**{f"{field}__in": merged})
+    ids = list(rows.select_for_update().order_by().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    names = {f.name for f in model._meta.concrete_fields}
+    values = {field: keep}
+    if "version" in names:
+        values["version"] = F("version") + 1
+    if "updated_at" in names:
+        values["updated_at"] = timezone.now()
+    model._base_manager.filter(pk__in=ids).update(**values)
+    if hasattr(model, "history"):
+        model.history.bulk_history_create(
+            list(model._base_manager.filter(pk__in=ids)),
+            update=True,
+            default_user=by,
+            default_change_reason=MERGE_REASON,
+        )
+    return len(ids)
 
 
 # History: simple-history records and roster-import changes in one timeline.

@@ -11,7 +11,13 @@ from django.core.management import call_command
 from placements.models import HostUnit, HostUnitAlias, Placement
 from placements.services import host_units_merge, placement_history
 
-from ..factories import HostUnitFactory, PlacementFactory, UserFactory
+from ..factories import (
+    HostUnitFactory,
+    PlacementFactory,
+    ProjectFactory,
+    SuggestionFactory,
+    UserFactory,
+)
 from ..roster_files import csv_bytes, person, table
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +107,14 @@ def test_a_roster_writing_an_alias_of_the_unit_it_names_is_unchanged(sz3, tencen
         call_command("import_roster", str(path), "--json")
     out = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert (out["errors"], out["unchanged"]) == ([], 1), out
+
+
+def test_suggestions_and_projects_of_a_merged_unit_move_too(sz3, tencent, tencent_sz):
+    # Their host unit is SET_NULL on delete: without moving them, the merge would empty it.
+    suggestion = SuggestionFactory(batch=sz3, host_unit=tencent_sz)
+    project = ProjectFactory(batch=sz3, host_unit=tencent_sz)
+    merge(tencent, tencent_sz)
+    suggestion.refresh_from_db()
+    project.refresh_from_db()
+    assert (suggestion.host_unit, project.host_unit) == (tencent, tencent)
+    assert suggestion.history.latest().history_change_reason == "host_units_merge"
