@@ -2,6 +2,7 @@
 .BULK_STATUS_SOURCES): those of the placement list, and those of the batch list, which move
 whole batches. Each first shows a page naming the status and how many change and stay, as
 delete_selected does; the message afterwards says what changed and why the others did not.
+The host-unit list's merge action likewise first shows the units and asks which one to keep.
 """
 
 from django.contrib import admin, messages
@@ -12,7 +13,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from placements.models import BULK_STATUS_SOURCES, Placement
-from placements.services import placements_set_status, placements_status_preview
+from placements.services import (
+    host_units_merge,
+    placements_set_status,
+    placements_status_preview,
+)
 
 
 def status_action(status, *, name=None, description=None, placements_of=None):
@@ -70,3 +75,36 @@ def batch_status_actions():
         )
         for status in BULK_STATUS_SOURCES
     ]
+
+
+MERGE_AT_MOST = 20  # units one merge page lists, each with a choice to keep it
+
+
+@admin.action(permissions=["merge"], description=_("Merge the selected host units into one"))
+def merge_host_units(modeladmin, request, queryset):
+    """Merge the selected host units into the one the user chooses (host_units_merge): first a
+    page listing them with their placements and former names, one of them chosen to keep."""
+    units = list(queryset.order_by().with_counts().prefetch_related("aliases").order_by("name"))
+    if not 2 <= len(units) <= MERGE_AT_MOST:
+        message = gettext("Select from 2 to %(most)d host units to merge.")
+        modeladmin.message_user(request, message % {"most": MERGE_AT_MOST}, messages.WARNING)
+        return None
+    by_pk = {str(unit.pk): unit for unit in units}
+    keep = by_pk.get(request.POST.get("keep", ""))
+    if request.POST.get("post") == "yes" and keep is not None:
+        result = host_units_merge(keep=keep, units=queryset, by=request.user)
+        modeladmin.message_user(request, result.message(), messages.SUCCESS)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Merge host units"),
+        "opts": modeladmin.model._meta,
+        "units": units,
+        "keep": keep or max(units, key=lambda unit: unit.placement_count),
+        "action": "merge_host_units",
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+        "select_across": request.POST.get("select_across", "0"),
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/placements/host_unit_merge.html", context)

@@ -1,5 +1,10 @@
 """The admin of host units and placements; the roster's import and export pages are declared
-here (`PlacementAdmin.get_urls`) and served by rosters/admin_views.py."""
+here (`PlacementAdmin.get_urls`) and served by rosters/admin_views.py.
+
+The host-unit directory (实训单位库) is imported (preview, then confirm) and exported with
+django-import-export (rosters/host_units.py: its files read by the roster reader), and
+duplicates are merged by an action (adminsite/actions.py merge_host_units); both need the
+right to change host units, the merge also to change placements (they move)."""
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
@@ -7,6 +12,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
 
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.versioning import VERSION_FIELDS
@@ -17,15 +24,21 @@ from placements.search import host_unit_name_matches, search_placements, words
 from placements.services import LEAD_EDITABLE_FIELDS, placement_history
 from rosters import admin_views as roster
 from rosters.admin_views import export_selected_csv, export_selected_xlsx
+from rosters.host_units import HostUnitResource, RosterReaderFormat
 
-from .actions import placement_status_actions
+from .actions import merge_host_units, placement_status_actions
 from .filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
 from .mixins import ScopedAdminMixin, term_summary
 from .versioning import VersionedAdminMixin
 
 
 @admin.register(HostUnit)
-class HostUnitAdmin(LargeTableAdmin, VersionedAdminMixin, admin.ModelAdmin):
+class HostUnitAdmin(ImportExportMixin, LargeTableAdmin, VersionedAdminMixin, admin.ModelAdmin):
+    resource_classes = [HostUnitResource]
+    import_formats = [RosterReaderFormat]
+    export_formats = [base_formats.XLSX, base_formats.CSV]
+    to_encoding = "utf-8-sig"  # a CSV that Excel and WPS open as Chinese
+    actions = [merge_host_units]
     list_display = [
         "name",
         "city",
@@ -38,7 +51,24 @@ class HostUnitAdmin(LargeTableAdmin, VersionedAdminMixin, admin.ModelAdmin):
     list_filter = ["kind", "city"]
     search_fields = ["name", "industry"]
     fields = ["name", ("city", "kind", "industry"), "address", ("contact_person", "contact_phone"),
-              "notes"]  # fmt: skip
+              "notes", "former_names"]  # fmt: skip
+    readonly_fields = ["former_names"]
+
+    def has_import_permission(self, request):
+        return self.has_change_permission(request) and self.has_add_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and request.user.has_perm(
+            "placements.change_placement"
+        )
+
+    @admin.display(description=_("former names"))
+    def former_names(self, obj):
+        names = [alias.name for alias in obj.aliases.all()] if obj.pk else []
+        return "、".join(names) or "-"
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()

@@ -114,6 +114,15 @@ class HostUnit(models.Model):
             except ValidationError as error:
                 raise ValidationError({"contact_phone": error}) from None
         twin = HostUnit.objects.filter(name_key=self.name_key).exclude(pk=self.pk).first()
+        if twin is None:
+            alias = HostUnitAlias.objects.filter(name_key=self.name_key).select_related("host_unit")
+            alias = alias.exclude(host_unit_id=self.pk).first()
+            if alias:
+                message = _("%(alias)s is a former name of the host unit %(name)s, merged into it.")
+                params = {"alias": alias.name, "name": alias.host_unit.name}
+                raise ValidationError(
+                    {"name": ValidationError(message, code="alias", params=params)}
+                )
         if twin:
             message = _(
                 "This is the same unit as the existing host unit %(name)s, written differently."
@@ -124,6 +133,34 @@ class HostUnit(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalise()
+        super().save(*args, **kwargs)
+
+
+class HostUnitAlias(models.Model):
+    """A former spelling of a host unit, kept when units are merged (placements.services
+    .host_units_merge): a roster that writes it lands on the unit it was merged into.
+
+    Invariant: an alias's name_key is no host unit's name_key (the merged unit is deleted, and
+    a new unit of that name is refused by HostUnit.clean)."""
+
+    host_unit = models.ForeignKey(
+        HostUnit, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("host unit")
+    )
+    name = models.CharField(_("former name"), max_length=100)
+    name_key = models.TextField(_("matching key"), unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former name of a host unit")
+        verbose_name_plural = _("former names of host units")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = squeeze(self.name)
+        self.name_key = host_unit_key(self.name)
         super().save(*args, **kwargs)
 
 

@@ -5,6 +5,9 @@ roster imports bump the version too and leave `RosterImportChange` rows instead.
 on an older version is refused (`PlacementChangedMeanwhile`, the generic guard of
 cadreprog/versioning.py) and says what changed meanwhile.
 
+Merging host units (`host_units_merge`) moves their placements to the unit kept, each with a
+history record that says so (change reason MERGE_REASON), and keeps the merged names as aliases.
+
 Bulk status changes follow the status path (placements.models.BULK_STATUS_SOURCES): what may
 not move is left as it is, and the result says how many changed and why the others did not.
 """
@@ -29,6 +32,7 @@ from .models import (
     BULK_STATUS_SOURCES,
     STATUS_PATH,
     HostUnit,
+    HostUnitAlias,
     Placement,
     PlacementStatus,
     RosterImportChange,
@@ -211,6 +215,93 @@ def placements_set_status(*, placements, status: str, by) -> StatusChange:
     return result
 
 
+# Merging host units
+
+MERGE_REASON = "host_units_merge"  # the history records' change reason, shown translated
+# Filled in on the unit kept, where it has none, from the first merged unit that has one.
+MERGE_FILLED_FIELDS = ["city", "kind", "industry", "address", "contact_person", "contact_phone"]
+
+
+@dataclass
+class HostUnitMerge:
+    kept: HostUnit
+    merged: list[str]  # the names now aliases of the kept unit
+    placements: int  # how many moved
+
+    def message(self) -> str:
+        return _(
+            "Merged %(names)s into %(kept)s: %(count)d placements moved, the old names kept as "
+            "aliases."
+        ) % {"names": "、".join(self.merged), "kept": self.kept.name, "count": self.placements}
+
+
+def host_units_merge(*, keep: HostUnit, units, by) -> HostUnitMerge:
+    """Merge `units` (a queryset; `keep` among them or not) into `keep`: their placements move
+    to it (version bumped, one history record each, reason MERGE_REASON), their names and
+    aliases become its aliases, its blank contact fields are filled from them, and they are
+    deleted. Set-based: a few queries whatever the number of placements."""
+    with transaction.atomic():
+        keep = HostUnit.objects.select_for_update().get(pk=keep.pk)
+        merged = list(
+            HostUnit.objects.filter(pk__in=units.order_by().values("pk"))
+            .exclude(pk=keep.pk)
+            .select_for_update()
+            .order_by("name")
+        )
+        moved = {model: _repoint(model, field, merged, keep, by) for model, field in _pointers()}
+        if moved[Placement]:
+            transaction.on_commit(announce_roster_changed)
+        filled = False
+        for field in MERGE_FILLED_FIELDS:
+            if not getattr(keep, field):
+                value = next((getattr(u, field) for u in merged if getattr(u, field)), "")
+                if value:
+                    setattr(keep, field, value)
+                    filled = True
+        for unit in merged:
+            unit._history_user = by
+            unit.delete()
+        HostUnitAlias.objects.bulk_create(
+            [HostUnitAlias(host_unit=keep, name=u.name, name_key=u.name_key) for u in merged]
+        )
+        if filled:
+            versioned_save(obj=keep, by=by)
+    return HostUnitMerge(keep, [u.name for u in merged], moved[Placement])
+
+
+def _pointers():
+    """(model, field name) of every foreign key to a host unit: placements, aliases and the
+    rows of apps above this one (a suggestion's or a project's unit), which would otherwise be
+    emptied (SET_NULL) when the merged unit is deleted. History tables point with "+" (hidden)."""
+    for relation in HostUnit._meta.related_objects:
+        if relation.one_to_many and not relation.hidden:
+            yield relation.related_model, relation.field.name
+
+
+def _repoint(model, field: str, merged: list, keep: HostUnit, by) -> int:
+    """Point `model`'s rows at `keep` instead of the merged units, with their version bumped and
+    a history record (reason MERGE_REASON) when the model has them; how many moved."""
+    rows = model._base_manager.filter(**{f"{field}__in": merged})
+    ids = list(rows.select_for_update().order_by().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    names = {f.name for f in model._meta.concrete_fields}
+    values = {field: keep}
+    if "version" in names:
+        values["version"] = F("version") + 1
+    if "updated_at" in names:
+        values["updated_at"] = timezone.now()
+    model._base_manager.filter(pk__in=ids).update(**values)
+    if hasattr(model, "history"):
+        model.history.bulk_history_create(
+            list(model._base_manager.filter(pk__in=ids)),
+            update=True,
+            default_user=by,
+            default_change_reason=MERGE_REASON,
+        )
+    return len(ids)
+
+
 # History: simple-history records and roster-import changes in one timeline.
 
 
@@ -286,7 +377,8 @@ def _timeline(records, imports: list[RosterImportChange]) -> list[HistoryEntry]:
                 for label, shown in snapshot.items()
                 if state is not None and label in state and state[label] != shown
             ]
-            entry = HistoryEntry(when, who(event.history_user), str(EDITED), changes)
+            what = _("merged host units") if event.history_change_reason == MERGE_REASON else EDITED
+            entry = HistoryEntry(when, who(event.history_user), str(what), changes)
         entry.version, entry.user_id = event.version, event.history_user_id
         state = snapshot
         entries.append(entry)
@@ -305,7 +397,11 @@ def _defaults(host_units) -> dict:
 def _host_unit_names(records) -> dict:
     """Names of the units the edits point at by id (imports record names already)."""
     ids = {r.host_unit_id for r in records} - {None}
-    return dict(HostUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = dict(HostUnit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    if gone := ids - names.keys():  # merged into another unit: their last recorded name
+        records = HostUnit.history.filter(id__in=gone).order_by("history_date", "history_id")
+        names |= dict(records.values_list("id", "name"))
+    return names
 
 
 def _model_field(name):

@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from cohorts import idnumbers
@@ -234,15 +235,26 @@ class _Matcher:
         return found
 
     def _host_units(self) -> dict:
-        """{name key: HostUnit}, existing ones fetched, unknown ones made (unsaved)."""
+        """{name key: HostUnit}, existing ones fetched (by name or by a former name, an alias
+        left by a merge: 腾讯科技（深圳）有限公司 → 腾讯集团), unknown ones made (unsaved).
+
+        One query a chunk for both: the units whose name or one of whose aliases is wanted,
+        each row with that alias's key (the filter before the annotation reuses its join)."""
         wanted = {}
         for row in self.rows:
             name = row.values.get("host_unit")
             if name:
                 wanted.setdefault(host_unit_key(name), name)
-        units = {}
+        units, by_pk = {}, {}
         for chunk in _chunks(sorted(wanted)):
-            units.update({u.name_key: u for u in HostUnit.objects.filter(name_key__in=chunk)})
+            found = HostUnit.objects.filter(
+                Q(name_key__in=chunk) | Q(aliases__name_key__in=chunk)
+            ).annotate(alias_key=F("aliases__name_key"))
+            for row in found:
+                unit = by_pk.setdefault(row.pk, row)  # one object per unit
+                for key in (row.name_key, row.alias_key):
+                    if key in wanted:
+                        units[key] = unit
         known = None
         for key, name in wanted.items():
             if key not in units:

@@ -142,6 +142,10 @@ ROUTES = {
     ),
     "admin/placements/placement/import/template/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
     "admin/placements/placement/export/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    # The host-unit directory (issue 16): django-import-export's pages, staff only.
+    "admin/placements/hostunit/import/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    "admin/placements/hostunit/process_import/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 405),
+    "admin/placements/hostunit/export/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
     **admin_model("placements/rosterimport", "rosterimport"),
     # The import log is a record: nobody adds or deletes one by hand.
     "admin/placements/rosterimport/add/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 403),
