@@ -24,7 +24,7 @@ from placements.search import host_unit_name_matches, search_placements, words
 from placements.services import LEAD_EDITABLE_FIELDS, placement_history
 from rosters import admin_views as roster
 from rosters.admin_views import export_selected_csv, export_selected_xlsx
-from rosters.host_units import HostUnitResource, RosterReaderFormat
+from rosters.host_units import HostUnitExportForm, HostUnitResource, RosterReaderFormat
 
 from .actions import merge_host_units, placement_status_actions
 from .filters import IndexedValuesFilter, LatestBatchesFilter, TermStatusFilter
@@ -35,6 +35,7 @@ from .versioning import VersionedAdminMixin
 @admin.register(HostUnit)
 class HostUnitAdmin(ImportExportMixin, LargeTableAdmin, VersionedAdminMixin, admin.ModelAdmin):
     resource_classes = [HostUnitResource]
+    export_form_class = HostUnitExportForm
     import_formats = [RosterReaderFormat]
     export_formats = [base_formats.XLSX, base_formats.CSV]
     to_encoding = "utf-8-sig"  # a CSV that Excel and WPS open as Chinese

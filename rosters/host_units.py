@@ -13,6 +13,8 @@ told apart by their bytes, XLSX, old XLS; the web's size, row and time limits), 
 import-export's XLSX and CSV (UTF-8 with BOM, which Excel and WPS open as Chinese).
 """
 
+import copy
+
 import tablib
 from django.conf import settings
 from django.db.models import Q
@@ -22,6 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.resources import Diff
 
 from placements.models import HostUnit, host_unit_key
@@ -140,6 +143,27 @@ class HostUnitResource(resources.ModelResource):
 
     def get_diff_headers(self):
         return self.get_export_headers()
+
+    def get_user_visible_fields(self):
+        """The fields as the import page lists them: by their labels, 名称, 类型, … in Chinese
+        (a copy each, for the page only: reading the file goes by the fields' own names)."""
+        shown = []
+        for field in super().get_user_visible_fields():
+            field = copy.copy(field)
+            field.column_name = _label(field.attribute)
+            shown.append(field)
+        return shown
+
+
+def _label(name: str) -> str:
+    return str(HostUnit._meta.get_field(name).verbose_name)
+
+
+class HostUnitExportForm(SelectableFieldsExportForm):
+    """The export page's field choices by their labels, not "Contact Person (contact_person)"."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        return _label(field_name)
 
 
 class RosterReaderFormat(base_formats.Format):
