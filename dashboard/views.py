@@ -162,9 +162,7 @@ class HostUnitListView(FilteredListView):
     template_name = "dashboard/host_unit_list.html"
     filterset_class = HostUnitFilter
     # placements/search.py: host units by name or pinyin, and the units of matching cadres.
-    search_placeholder = gettext_lazy(
-        "Host unit by name or pinyin (tx), or a cadre's name or home unit"
-    )
+    search_placeholder = gettext_lazy("Host unit or its pinyin, cadre name, home unit")
 
     @property
     def columns(self):

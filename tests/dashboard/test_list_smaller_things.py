@@ -42,7 +42,7 @@ def test_the_admin_links_back_to_the_lists(staff_client):
 
 def test_the_host_unit_search_says_it_reads_pinyin(staff_client):
     page = staff_client.get("/host-units/").content.decode()
-    assert 'placeholder="实训单位名称或拼音（如 tx），或干部姓名、原单位"' in page
+    assert 'placeholder="单位名称或拼音、干部姓名、原单位"' in page
 
 
 def test_favicon_ico_leads_to_the_icon(client):
