@@ -10,7 +10,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import ListView
 
 from cohorts.terms import TermStatus
@@ -53,6 +53,8 @@ class FilteredListView(LoginRequiredMixin, ListView):
     export_view = ""
     # (sort key or "" for a column that does not sort, label)
     columns: list[tuple[str, str]] = []
+    # What the search box searches, said in it (the template's default when empty).
+    search_placeholder = ""
 
     def get_queryset(self):
         self.filterset = self.filterset_class(self.request.GET, request=self.request)
@@ -80,6 +82,7 @@ class FilteredListView(LoginRequiredMixin, ListView):
             columns=[self.column(key, label, current) for key, label in self.columns],
             export_view=self.export_view,
             page_sizes=PAGE_SIZES,
+            search_placeholder=self.search_placeholder,
         )
         return context
 
@@ -158,6 +161,8 @@ class HostUnitListView(FilteredListView):
 
     template_name = "dashboard/host_unit_list.html"
     filterset_class = HostUnitFilter
+    # placements/search.py: host units by name or pinyin, and the units of matching cadres.
+    search_placeholder = gettext_lazy("Host unit or its pinyin, cadre name, home unit")
 
     @property
     def columns(self):

@@ -1,8 +1,11 @@
 """Forms of the lead's duty and outcome pages; choices are limited to the one batch shown."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.versioning import describe
@@ -19,6 +22,49 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CadreChoice(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.cadre.name
+
+
+class ListedChoices(ModelChoiceIterator):
+    """A field's choices from the list the page fetched already (`field.listed`), so that
+    forms sharing one batch's cadres, host units and topics do not each query them again.
+    What is submitted is still checked against the field's queryset."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+
+def offer(field, objects: list) -> None:
+    """Show `objects` as the choices of a model choice field (see ListedChoices)."""
+    field.listed = objects
+    field.iterator = ListedChoices
+    field.widget.choices = field.choices
+
+
+class CadrePicker(forms.CheckboxSelectMultiple):
+    """Cadres ticked in a list filtered as one types (static/js/outcomes.js) by name, pinyin or
+    home unit; each shown with their home unit, so that two 王浩 are told apart."""
+
+    template_name = "ledger/widgets/cadre_picker.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        placement = getattr(value, "instance", None)
+        if placement is not None:
+            cadre = placement.cadre
+            words = [cadre.name, placement.home_unit, cadre.name_pinyin, cadre.name_initials]
+            option["wrap_attrs"] = {"data-search": " ".join(filter(None, words)).lower()}
+        return option
+
+
+class PickedCadres(CadreChoice):
+    def label_from_instance(self, obj):
+        return f"{obj.cadre.name}（{obj.home_unit}）" if obj.home_unit else obj.cadre.name
 
 
 class RecordForm(forms.Form):
@@ -55,6 +101,28 @@ class RecordForm(forms.Form):
         return data
 
 
+@dataclass
+class BatchOptions:
+    """A batch's cadres (with their host units), host units and topics, fetched once for all
+    the forms of its outcomes page."""
+
+    placements: list
+    host_units: list
+    topics: list
+
+    @classmethod
+    def of(cls, batch, topics: list) -> "BatchOptions":
+        placements = list(
+            Placement.objects.filter(batch=batch)
+            .select_related("cadre", "host_unit", "batch")
+            .order_by("cadre__name_sort", "id")
+        )
+        units = {p.host_unit_id: p.host_unit for p in placements if p.host_unit_id}
+        return cls(
+            placements, sorted(units.values(), key=lambda u: (u.name_pinyin, u.name, u.pk)), topics
+        )
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("spreadsheet (XLSX, XLS or CSV)"))
 
@@ -65,14 +133,11 @@ class UploadForm(forms.Form):
 class OutcomeForm(forms.ModelForm):
     """A suggestion or project of one batch, credited to cadres of that batch."""
 
-    credited = CadreChoice(
-        queryset=None,
-        label=_("credited cadres"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    credited = PickedCadres(
+        queryset=None, label=_("credited cadres"), required=False, widget=CadrePicker
     )
 
-    def __init__(self, *args, batch, **kwargs):
+    def __init__(self, *args, batch, options: "BatchOptions | None" = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.batch = batch
         placements = Placement.objects.filter(batch=batch).select_related("cadre")
@@ -81,6 +146,10 @@ class OutcomeForm(forms.ModelForm):
             placements__batch=batch
         ).distinct()
         self.fields["topic"].queryset = Topic.objects.filter(batch=batch)
+        if options is not None:
+            offer(self.fields["credited"], options.placements)
+            offer(self.fields["host_unit"], options.host_units)
+            offer(self.fields["topic"], options.topics)
 
 
 class SuggestionForm(OutcomeForm):
@@ -109,21 +178,27 @@ class ClaimForm(forms.Form):
     VERSIONS_SALT = "ledger.claim.versions"
 
     topic = forms.ModelChoiceField(queryset=None, label=_("research topic"))
-    placements = CadreChoice(
-        queryset=None, label=_("claimed by"), widget=forms.CheckboxSelectMultiple
-    )
+    placements = PickedCadres(queryset=None, label=_("claimed by"), widget=CadrePicker)
     versions = forms.CharField(widget=forms.HiddenInput, required=False)
+    CLAIMABLE = [Topic.State.OPEN, Topic.State.CLAIMED]
 
-    def __init__(self, *args, batch, **kwargs):
+    def __init__(self, *args, batch, options: "BatchOptions | None" = None, **kwargs):
         super().__init__(*args, **kwargs)
-        claimable = [Topic.State.OPEN, Topic.State.CLAIMED]
-        self.fields["topic"].queryset = Topic.objects.filter(batch=batch, state__in=claimable)
+        self.fields["topic"].queryset = Topic.objects.filter(batch=batch, state__in=self.CLAIMABLE)
         placements = Placement.objects.filter(batch=batch).select_related("cadre", "batch")
         self.fields["placements"].queryset = placements.order_by("cadre__name_sort")
+        self.listed_versions = None
+        if options is not None:
+            topics = [t for t in options.topics if t.state in self.CLAIMABLE]
+            offer(self.fields["topic"], topics)
+            offer(self.fields["placements"], options.placements)
+            self.listed_versions = [(t.pk, t.version) for t in topics]
         self.fields["versions"].initial = self._versions  # read when the page is shown
 
-    def _versions(self) -> str:
-        topics = self.fields["topic"].queryset.order_by().values_list("pk", "version")
+    def _versions(self, fresh=False) -> str:
+        topics = self.listed_versions
+        if fresh or topics is None:
+            topics = self.fields["topic"].queryset.order_by().values_list("pk", "version")
         return signing.dumps({str(pk): version for pk, version in topics}, salt=self.VERSIONS_SALT)
 
     def clean(self):
@@ -147,4 +222,4 @@ class ClaimForm(forms.Form):
         """Refused: say who changed the topic and how; sent again, the claim is made knowingly."""
         self.add_error(None, describe(conflict, outcome="again"))
         self.data = self.data.copy()
-        self.data[self.add_prefix("versions")] = self._versions()
+        self.data[self.add_prefix("versions")] = self._versions(fresh=True)

@@ -26,7 +26,7 @@ from placements.order import sorted_by_group
 from security.services import export_record
 
 from . import exporting, importing, services, statistics
-from .forms import ClaimForm, ProjectForm, RecordForm, SuggestionForm, UploadForm
+from .forms import BatchOptions, ClaimForm, ProjectForm, RecordForm, SuggestionForm, UploadForm
 from .models import Duty, Project, Suggestion, Topic
 
 PAGE_SIZE = 50
@@ -258,17 +258,25 @@ OUTCOME_FORMS = {
 
 @needs("ledger.view_suggestion")
 def lead_outcomes(request, pk):
-    """The batch's topics, suggestions and projects; a lead records new ones here."""
+    """The batch's topics, suggestions and projects; a lead records new ones here.
+
+    At most 12 queries whatever the batch's size (tests/ledger/test_outcomes_page.py): the
+    forms share one list of the batch's cadres, host units and topics (BatchOptions)."""
     batch = _batch(request, pk)
     allowed = {k: v for k, v in OUTCOME_FORMS.items() if request.user.has_perm(v[2])}
+    claimants = Prefetch("claimants", queryset=Placement.objects.select_related("cadre"))
+    topics = list(Topic.objects.filter(batch=batch).prefetch_related(claimants))
+    options = BatchOptions.of(batch, topics)
     forms = {
-        kind: form_class(batch=batch, prefix=kind) for kind, (form_class, *_r) in allowed.items()
+        kind: form_class(batch=batch, prefix=kind, options=options)
+        for kind, (form_class, *_r) in allowed.items()
     }
     kind = request.POST.get("kind")
     if request.method == "POST" and kind in OUTCOME_FORMS:
         if kind not in allowed:
             raise PermissionDenied
-        form = forms[kind] = OUTCOME_FORMS[kind][0](request.POST, batch=batch, prefix=kind)
+        form_class = OUTCOME_FORMS[kind][0]
+        form = forms[kind] = form_class(request.POST, batch=batch, prefix=kind, options=options)
         if form.is_valid():
             try:
                 saved = _save_outcome(kind, form, request.user)
@@ -280,15 +288,14 @@ def lead_outcomes(request, pk):
                 messages.success(request, _("Saved %(title)s.") % {"title": saved})
                 return redirect("ledger-lead-outcomes", pk=batch.pk)
     credited = Prefetch("credited", queryset=Placement.objects.select_related("cadre"))
-    claimants = Prefetch("claimants", queryset=Placement.objects.select_related("cadre"))
     return render(
         request,
         "ledger/lead_outcomes.html",
         {
             "batch": batch,
-            "topics": Topic.objects.filter(batch=batch).prefetch_related(claimants),
-            "suggestions": Suggestion.objects.filter(batch=batch).prefetch_related(credited),
-            "projects": Project.objects.filter(batch=batch).prefetch_related(credited),
+            "topics": topics,
+            "suggestions": list(Suggestion.objects.filter(batch=batch).prefetch_related(credited)),
+            "projects": list(Project.objects.filter(batch=batch).prefetch_related(credited)),
             "forms": [(kind, form, OUTCOME_FORMS[kind][1]) for kind, form in forms.items()],
         },
         status=400 if request.method == "POST" else 200,

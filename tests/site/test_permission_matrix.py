@@ -74,6 +74,8 @@ ROUTES = {
     "cadres/export/": Route(LOGIN, 200, 200),
     "host-units/": Route(LOGIN, 200, 200),
     "i18n/setlang/": Route(REDIRECT, REDIRECT, REDIRECT),
+    # The icon among the static files, for everyone (issue 16).
+    "favicon.ico": Route(REDIRECT, REDIRECT, REDIRECT),
     # Login and the team leads' pages.
     "accounts/login/": Route(200, REDIRECT, REDIRECT),
     "accounts/logout/": Route(405, 405, 405),
