@@ -176,6 +176,7 @@ PUBLIC = {
     "admin/login/",  # the admin's, which logs in the same way (and is throttled too)
     "i18n/setlang/",  # the language switch, before login too
     "admin/logout/",  # logging out needs no login
+    "favicon.ico",  # the site's icon, which browsers ask for before login too
 }
 
 
