@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Pip options, e.g. PIP_OPTS="--no-index --find-links=wheelhouse" for an offline install.
 PIP_OPTS ?=
+# The suite on both cores (pytest-xdist; each worker its own test database). PYTEST_ARGS= runs it
+# in one process, e.g. with -x or -k.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint format migrations-check deploy-check messages install bench \
 	backup restore wheelhouse
