@@ -6,6 +6,7 @@ those of its rows; it is ok when there are none, and reads as JSON in one shape 
 import command: its own counts, then "errors" and "dry_run".
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ class Problem:
 
 
 @dataclass
-class ImportResultBase:
+class ImportResultBase(ABC):
     """What an import did: `rows` (each with its `problems`) and the file's own problems."""
 
     file_name: str
@@ -52,9 +53,9 @@ class ImportResultBase:
     def ok(self) -> bool:
         return not self.problems
 
+    @abstractmethod
     def counts(self) -> dict:
         """The import's own figures, first in its JSON."""
-        raise NotImplementedError
 
     def as_json(self) -> dict:
         return self.counts() | {
