@@ -10,7 +10,7 @@ PIP_OPTS ?=
 # in one process, e.g. with -x or -k.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint format migrations-check deploy-check messages install bench \
+.PHONY: run worker test lint format migrations-check deploy-check messages install bench \
 	backup restore wheelhouse
 
 install: $(VENV)/.installed
@@ -27,6 +27,13 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_admin
 	DEBUG=1 $(BIN)/python manage.py ensure_demo_lead
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The background worker with beat (periodic tasks), for deployments with REDIS_URL set; one
+# machine runs it with beat, more workers elsewhere: make worker BEAT=
+BEAT ?= --beat
+worker: install
+	test -n "$$REDIS_URL" || { echo "make worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)" >&2; exit 2; }
+	$(BIN)/celery -A cadreprog worker $(BEAT) --loglevel INFO --schedule var/celerybeat-schedule
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

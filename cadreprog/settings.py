@@ -7,6 +7,7 @@ Safe production defaults: DEBUG is off, a SECRET_KEY must be given, cookies are 
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,68 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared state and background work (Celery on Redis). With REDIS_URL set, Django's cache is Redis,
+# shared by every app server (the dashboard's figures, an upload's progress), and Celery uses it as
+# broker and result store: `make worker` runs the worker with beat. Unset, the cache is this
+# process's memory and tasks run inline, in the request that asks for them, so `make run` needs
+# nothing else.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cadreprog",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# Inline without Redis; CELERY_TASK_ALWAYS_EAGER=true runs them inline with Redis too (the suite
+# does, but for the tests that start a worker of their own).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished, so one whose worker died runs again; every task is
+# written so that running twice does what running once does (cadreprog/background.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The periodic work, for `make worker` (beat); `manage.py send_reminders` from cron does the
+# reminders' part without beat. Times are Shanghai time.
+CELERY_BEAT_SCHEDULE = {
+    "forget-unconfirmed-uploads": {"task": "rosters.uploads_forget", "schedule": 3600.0},
+    "forget-old-exports": {"task": "rosters.exports_forget", "schedule": 3600.0},
+    "refresh-dashboard-figures": {"task": "dashboard.figures_refresh", "schedule": 300.0},
+    "send-reminders": {
+        "task": "reminders.reminders_send",
+        "schedule": crontab(minute="0", hour="9"),
+    },
+}
+# Uploads of more rows than this are read, checked and written by the worker, with a progress
+# bar; exports of more rows than EXPORT_BACKGROUND_ROWS become a download link when ready.
+ROSTER_BACKGROUND_ROWS = env.int("ROSTER_BACKGROUND_ROWS", default=2000)
+EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20000)
+
+# Mail: SMTP from EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…), the
+# console when unset. DEFAULT_FROM_EMAIL names the sender.
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cadreprog@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in e-mail and group-chat messages point, e.g. https://cadreprog.example.org.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # The city's districts in its official order, which every list and chart of districts follows
 # (placements/order.py); a deployment for another city sets its own. City-level units are 市直,
 # a bucket of their own before the districts.
@@ -77,6 +140,8 @@ INSTALLED_APPS = [
     "spreadsheets",
     "rosters",
     "ledger",
+    "notifications",
+    "reminders",
     "security",
     "dashboard",
     "lead",

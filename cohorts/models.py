@@ -158,6 +158,14 @@ class Batch(models.Model):
         verbose_name=_("team leads"),
         help_text=_("The party-branch secretary and group leaders who keep this batch current."),
     )
+    # The batch's group chat: a WeCom (企业微信 / 政务微信) group robot's address, which reminders
+    # post to. The address is a secret (anyone holding it can post): shown masked.
+    wechat_webhook = models.URLField(
+        _("group-chat robot address"),
+        max_length=500,
+        blank=True,
+        help_text=_("The WeCom group robot's webhook address; reminders for this batch go there."),
+    )
     # Bumped by every change: an edit made on an older version is refused (cadreprog/versioning.py).
     version = version_field()
 

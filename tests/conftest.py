@@ -26,6 +26,24 @@ def real_password_hashing(settings):
     settings.PASSWORD_HASHERS = REAL_HASHERS
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_redis_database(worker_id):
+    """With REDIS_URL, each pytest-xdist worker keeps its cache in a Redis database of its own
+    (1, 2, …), since `fresh_cache` empties the whole database between tests."""
+    if not settings.REDIS_URL:
+        yield
+        return
+    number = 1 + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+    base = (
+        settings.REDIS_URL.rsplit("/", 1)[0]
+        if settings.REDIS_URL.count("/") > 2
+        else (settings.REDIS_URL)
+    )
+    caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}"}}
+    with override_settings(CACHES=caches):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test counts its own figures (the dashboard keeps them a minute between views)."""
