@@ -28,17 +28,16 @@ def real_password_hashing(settings):
 
 @pytest.fixture(autouse=True, scope="session")
 def own_redis_database(worker_id):
-    """With REDIS_URL, each pytest-xdist worker keeps its cache in a Redis database of its own
-    (1, 2, …), since `fresh_cache` empties the whole database between tests."""
+    """With REDIS_URL (redis://host:port/N), each pytest-xdist worker keeps its cache in a Redis
+    database of its own (N, N+1, …), since `fresh_cache` empties the whole database between
+    tests. CI gives the suite database 1 and up, never a deployment's."""
     if not settings.REDIS_URL:
         yield
         return
-    number = 1 + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
-    base = (
-        settings.REDIS_URL.rsplit("/", 1)[0]
-        if settings.REDIS_URL.count("/") > 2
-        else (settings.REDIS_URL)
-    )
+    base, _slash, number = settings.REDIS_URL.rpartition("/")
+    if not number.isdigit() or base.endswith("/"):
+        base, number = settings.REDIS_URL.rstrip("/"), "0"
+    number = int(number) + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
     caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}"}}
     with override_settings(CACHES=caches):
         yield
