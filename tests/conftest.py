@@ -1,4 +1,5 @@
 import datetime
+import os
 
 import pytest
 from django.conf import settings
@@ -26,8 +27,13 @@ def real_password_hashing(settings):
     settings.PASSWORD_HASHERS = REAL_HASHERS
 
 
+def worker_number() -> int:
+    """0 without pytest-xdist (-p no:xdist too), else the worker's number (gw0 → 0, gw1 → 1)."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+
+
 @pytest.fixture(autouse=True, scope="session")
-def own_redis_database(worker_id):
+def own_redis_database():
     """With REDIS_URL (redis://host:port/N), each pytest-xdist worker keeps its cache in a Redis
     database of its own (N, N+1, …), since `fresh_cache` empties the whole database between
     tests. CI gives the suite database 1 and up, never a deployment's."""
@@ -37,7 +43,7 @@ def own_redis_database(worker_id):
     base, _slash, number = settings.REDIS_URL.rpartition("/")
     if not number.isdigit() or base.endswith("/"):
         base, number = settings.REDIS_URL.rstrip("/"), "0"
-    number = int(number) + (int(worker_id[2:]) if worker_id.startswith("gw") else 0)
+    number = int(number) + worker_number()
     caches = {"default": {**settings.CACHES["default"], "LOCATION": f"{base}/{number}"}}
     with override_settings(CACHES=caches):
         yield
