@@ -66,6 +66,12 @@ def _send(delivery: Delivery) -> None:
     wechat_send(webhook=webhook, title=delivery.title, body=delivery.body, url=delivery.url)
 
 
+def retried_by_celery(request) -> bool:
+    """Whether a failed attempt is retried by Celery: in a worker, not inline (apply), where a
+    retry would run at once, in the request, with no wait between attempts."""
+    return not request.is_eager
+
+
 @shared_task(bind=True, name="notifications.delivery_send", max_retries=MAX_ATTEMPTS - 1)
 def delivery_send(self, delivery_id: int) -> str:
     delivery = delivery_claim(delivery_id)
@@ -77,7 +83,7 @@ def delivery_send(self, delivery_id: int) -> str:
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Status.FAILED, last_error=str(error)[:2000]
         )
-        if delivery.attempts < MAX_ATTEMPTS and not self.request.is_eager:
+        if delivery.attempts < MAX_ATTEMPTS and retried_by_celery(self.request):
             raise self.retry(countdown=backoff_seconds(delivery.attempts)) from error
         return "failed"
     Delivery.objects.filter(pk=delivery.pk).update(
