@@ -4,6 +4,7 @@ masked, replaced by a new value, kept when left blank, removed only by an explic
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -73,6 +74,14 @@ class DeliveryAdmin(LargeTableAdmin, admin.ModelAdmin):
         self.message_user(request, message, messages.SUCCESS if count else messages.WARNING)
 
 
+class SecretInput(forms.TextInput):
+    """A text box that never writes a value into the page, not even the one just typed into a
+    form refused for another field: the address is entered again."""
+
+    def format_value(self, value):
+        return None
+
+
 class WebhookFields(forms.Form):
     """The batch's robot address without its value on the page: the masked address as help,
     a new address, and "clear". Declared fields under names of their own, so that neither the
@@ -82,7 +91,7 @@ class WebhookFields(forms.Form):
         label=_("group-chat robot address"),
         required=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 60}),
+        widget=SecretInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 60}),
     )
     wechat_webhook_clear = forms.BooleanField(
         label=_("Remove the group-chat robot address"), required=False
@@ -91,7 +100,12 @@ class WebhookFields(forms.Form):
     @staticmethod
     def clean_address(value: str) -> str:
         value = (value or "").strip()
-        if value and (not is_web_address(value) or forms.URLField().clean(value) != value):
+        try:
+            if value:
+                URLValidator(schemes=["http", "https"])(value)
+        except forms.ValidationError:
+            value = None
+        if value is None or value and not is_web_address(value):
             raise forms.ValidationError(
                 _("Enter the robot's address as it was given, starting with https:// or http://."),
                 code="invalid",
