@@ -31,13 +31,13 @@ from spreadsheets import cells
 
 from .actions import batch_status_actions
 from .filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
-from .notifications import WEBHOOK_FIELDSET, send_test_message, webhook_form
 from .mixins import (
     ScopedAdminMixin,
     ScopedChoicesMixin,
     term_progress,
     term_summary,
 )
+from .notifications import WEBHOOK_FIELDSET, send_test_message, webhook_form
 from .versioning import VersionedAdminMixin, VersionedInlineMixin
 
 

@@ -32,7 +32,7 @@ class DeliveryAdmin(LargeTableAdmin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ["send_again"]
     fields = ["created_at", "status", "channel", "kind", "attempts", "tried_at", "sent_at",
-              "recipient", "batch", "key", "title", "body", "url", "last_error"]  # fmt: skip
+              "recipient", "batch", "title", "body", "url", "last_error"]  # fmt: skip
     readonly_fields = fields
 
     def has_add_permission(self, request):

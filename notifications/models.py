@@ -108,9 +108,7 @@ class Delivery(models.Model):
         ordering = ["-created_at", "-id"]
         permissions = [("retry_delivery", _("Can send failed messages again"))]
         indexes = [
-            models.Index(
-                fields=["tried_at"], condition=~Q(status="sent"), name="delivery_unsent"
-            ),
+            models.Index(fields=["tried_at"], condition=~Q(status="sent"), name="delivery_unsent"),
         ]
 
     def __str__(self):

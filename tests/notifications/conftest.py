@@ -33,7 +33,9 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=SECRETKEY12345"
+        self.url = (
+            f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=SECRETKEY12345"
+        )
 
     def close(self):
         self.server.shutdown()

@@ -140,7 +140,14 @@ def test_with_a_worker_a_failure_is_retried_after_growing_waits(sz3, broken_robo
 
 def test_the_waits_between_attempts_double_up_to_an_hour():
     assert [tasks.backoff_seconds(n) for n in range(1, 9)] == [
-        60, 120, 240, 480, 960, 1920, 3600, 3600
+        60,
+        120,
+        240,
+        480,
+        960,
+        1920,
+        3600,
+        3600,
     ]
 
 
