@@ -1,3 +1,3 @@
 """Registers every model admin of the site: Django's autodiscovery imports this module."""
 
-from . import cohorts, ledger, placements, security  # noqa: F401 (they register their admins)
+from . import cohorts, ledger, notifications, placements, security  # noqa: F401 (they register their admins)

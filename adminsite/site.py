@@ -32,7 +32,7 @@ ADMIN_MESSAGES_MISSING_IN_DJANGO = [
 ]
 
 # Staff work top-down: programme → batch → cadre, then host units and placements; users last.
-APP_ORDER = ["cohorts", "placements", "ledger", "security", "auth"]
+APP_ORDER = ["cohorts", "placements", "ledger", "notifications", "security", "auth"]
 MODEL_ORDER = ["programme", "batch", "cadre", "hostunit", "placement"]
 
 

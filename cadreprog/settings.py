@@ -91,6 +91,7 @@ CELERY_BEAT_SCHEDULE = {
     "forget-unconfirmed-uploads": {"task": "rosters.uploads_forget", "schedule": 3600.0},
     "forget-old-exports": {"task": "rosters.exports_forget", "schedule": 3600.0},
     "refresh-dashboard-figures": {"task": "dashboard.figures_refresh", "schedule": 300.0},
+    "retry-lost-deliveries": {"task": "notifications.deliveries_retry", "schedule": 900.0},
     "send-reminders": {
         "task": "reminders.reminders_send",
         "schedule": crontab(minute="0", hour="9"),
@@ -188,6 +189,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The bell's unread count (lazy: one query on a page that shows it).
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("lead.urls")),
     path("", include("ledger.urls")),
     path("", include("rosters.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -10,8 +10,9 @@ the staff group without a new migration.
 STAFF_GROUP = "组织部工作人员"
 LEAD_GROUP = "实训队负责人"
 
-# Staff: every permission of these apps, including view_all_batches and view_full_id_number.
-STAFF_APPS = ("cohorts", "placements", "ledger", "security")
+# Staff: every permission of these apps, including view_all_batches and view_full_id_number,
+# and notifications' view_delivery and retry_delivery (the deliveries' list, "send again").
+STAFF_APPS = ("cohorts", "placements", "ledger", "security", "notifications")
 
 # Team leads: see their batches' cadres and placements, change placements, add a host unit.
 # No delete, no roster import, no users or groups; scope comes from Batch.leads.

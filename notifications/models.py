@@ -5,11 +5,16 @@ same key for the same user is the same notification (a reminder sent twice, a ta
 A `Delivery` is one message on a channel outside the app (an e-mail to a user, a group-chat
 message for a batch), also once only under its `key`, with its outcome and attempts recorded.
 `Mute` turns one kind off for one user, on every channel.
+
+The bell's count reads the partial index `notification_unread` (a user's unread rows only), so
+it stays one cheap query however many notifications a user has read over the years.
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cohorts.models import Batch
 
@@ -22,6 +27,12 @@ class Kind(models.TextChoices):
     DEFENCE = "defence", _("Three days before a mid-term defence")
     IMPORT = "import", _("An import of mine finished or failed")
     EXPORT = "export", _("An export of mine is ready")
+
+
+# The kinds that can reach a team lead (their batches' reminders, their own duty-progress imports
+# and exports); the weekly overview of every running batch goes to staff only. Staff may turn
+# any kind on or off.
+LEAD_KINDS = [Kind.DEPARTURE, Kind.CHECK_IN, Kind.DAILY, Kind.DEFENCE, Kind.IMPORT, Kind.EXPORT]
 
 
 class Notification(models.Model):
@@ -48,7 +59,9 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key"),
         ]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user"], condition=Q(read_at=None), name="notification_unread"),
+        ]
 
     def __str__(self):
         return self.title
@@ -60,11 +73,13 @@ class Delivery(models.Model):
         WECHAT = "wechat", _("Group chat (WeCom robot)")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("delivery", "Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    # The notification's key behind the channel and its recipient (email:<user>:<key>).
+    key = models.CharField(_("key"), max_length=255, unique=True)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     notification = models.ForeignKey(
@@ -84,11 +99,17 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When the last attempt started: a delivery SENDING for long was left by a worker that died.
+    tried_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-created_at", "-id"]
+        permissions = [("retry_delivery", _("Can send failed messages again"))]
+        indexes = [
+            models.Index(fields=["tried_at"], condition=~Q(status="sent"), name="delivery_unsent"),
+        ]
 
     def __str__(self):
         return f"{self.get_channel_display()} · {self.title}"

@@ -22,18 +22,18 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 # Every changelist starts with the session and the user, counts the rows matching the filters
-# once (no second count of the whole table: LargeTableAdmin), and fetches one page; what else
-# each one runs is listed.
+# once (no second count of the whole table: LargeTableAdmin), fetches one page, and counts the
+# user's unread notifications for the bell; what else each one runs is listed.
 CHANGELIST_QUERIES = {
-    "admin:cohorts_programme_changelist": 4,  # nothing else
-    "admin:cohorts_batch_changelist": 5,  # + the programme filter's choices
+    "admin:cohorts_programme_changelist": 5,  # nothing else
+    "admin:cohorts_batch_changelist": 6,  # + the programme filter's choices
     # + the programme filter's choices, one prefetch of the page's placements with their
     # batches and programmes, the political-status filter's distinct values
-    "admin:cohorts_cadre_changelist": 7,
-    "admin:placements_hostunit_changelist": 5,  # + the city filter's distinct values
+    "admin:cohorts_cadre_changelist": 8,
+    "admin:placements_hostunit_changelist": 6,  # + the city filter's distinct values
     # + the programme and batch filters' choices (batches with their programmes), the
     # district filter's distinct values
-    "admin:placements_placement_changelist": 7,
+    "admin:placements_placement_changelist": 8,
 }
 
 
@@ -110,8 +110,8 @@ def test_batch_page_queries_do_not_grow_with_placements(staff_client, sz3):
     fill(sz3, 40)
     # session, user, the batch with its programme and counts, the programme shown in the
     # autocomplete widget, the placements with their cadres and host units, the team leads
-    # offered and the batch's own leads
-    assert (small, queries(staff_client, url)) == (7, 7)
+    # offered and the batch's own leads, the bell's unread count
+    assert (small, queries(staff_client, url)) == (8, 8)
 
 
 def test_cadre_list_masks_id_numbers(staff_client):

@@ -146,8 +146,8 @@ def test_placement_list_queries_do_not_grow_with_the_page(
     PlacementFactory.create_batch(size, batch=sz3)
     # 1 session, 2 user, 3 batch choices, 4 group/district/political status choices (host
     # units are offered once a batch or programme is chosen), 5 count, 6 the page's rows
-    # (cadre, batch, programme, host unit joined)
-    with django_assert_num_queries(6):
+    # (cadre, batch, programme, host unit joined), 7 the bell's unread count
+    with django_assert_num_queries(7):
         staff_client.get("/placements/", {"per_page": "100", "rank_tier": "division"})
 
 
@@ -160,8 +160,9 @@ def test_cadre_list_queries_do_not_grow_with_the_page(
         PlacementFactory(cadre=cadre, batch=sz3)
         PlacementFactory(cadre=cadre, batch=sh5)
     # 1 session, 2 user, 3–5 the choices (batches, host units, groups/districts/statuses),
-    # 6 count, 7 the page's cadres, 8 their placements (prefetched, batch and host unit joined)
-    with django_assert_num_queries(8):
+    # 6 count, 7 the page's cadres, 8 their placements (prefetched, batch and host unit joined),
+    # 9 the bell's unread count
+    with django_assert_num_queries(9):
         staff_client.get("/cadres/", {"per_page": "100", "batch": "SZ-3"})
 
 
@@ -170,13 +171,15 @@ def test_host_unit_list_queries_do_not_grow_with_the_page(
     staff_client, sz3, size, django_assert_num_queries
 ):
     PlacementFactory.create_batch(size, batch=sz3)
-    # 1 session, 2 user, 3–5 the choices, 6 count, 7 the page's units with their counts
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3–5 the choices, 6 count, 7 the page's units with their counts,
+    # 8 the bell's unread count
+    with django_assert_num_queries(8):
         staff_client.get("/host-units/", {"per_page": "100", "batch": "SZ-3"})
 
 
 def test_a_leads_list_adds_only_the_permission_lookups(lead_client, sz3, django_assert_num_queries):
     PlacementFactory.create_batch(5, batch=sz3)
-    # the staff list's 7, plus 8 the lead's user permissions and 9 their groups' permissions
-    with django_assert_num_queries(9):
+    # the staff list's 7, plus 8 the lead's user permissions and 9 their groups' permissions,
+    # 10 the bell's unread count
+    with django_assert_num_queries(10):
         lead_client.get("/placements/")

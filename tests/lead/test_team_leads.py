@@ -117,8 +117,9 @@ def test_batch_page_runs_a_bounded_number_of_queries(
 ):
     PlacementFactory.create_batch(20, batch=sz3)
     # session, user, user's permissions (groups), batch, groups (filter choices),
-    # host units (filter choices), counts per status, placements with cadres and host units
-    with django_assert_max_num_queries(9):
+    # host units (filter choices), counts per status, placements with cadres and host units,
+    # the bell's unread count
+    with django_assert_max_num_queries(10):
         response = lead_client.get(reverse("lead-batch", args=[sz3.pk]))
     assert response.status_code == 200
 

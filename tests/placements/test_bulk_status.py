@@ -107,8 +107,9 @@ def test_the_confirmation_runs_the_same_queries_whatever_the_size(
 ):
     PlacementFactory.create_batch(size, batch=sz3, status=Status.ON_SITE)
     url = reverse("lead-batch-status", args=[sz3.pk])
-    # 1 session, 2 user, 3-4 permissions (user's, groups'), 5 batch, 6 counts per status
-    with django_assert_num_queries(6):
+    # 1 session, 2 user, 3-4 permissions (user's, groups'), 5 batch, 6 counts per status,
+    # 7 the bell's unread count
+    with django_assert_num_queries(7):
         lead_client.post(url, {"status": "completed", "scope": "all"})
 
 

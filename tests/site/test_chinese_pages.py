@@ -37,8 +37,12 @@ READ_ATTRIBUTE = re.compile(
     r'|<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"',
     re.IGNORECASE,
 )
-# Data, not words: paths (the access log's "where"), codes and the authenticator key in capitals.
-DATA = re.compile(r"(?<![\w/])/[\w\-/.?=&]*|\b[A-Z0-9]{2,}\b|\b[A-Z0-9]*[0-9][A-Z0-9]*\b")
+# Data, not words: e-mail addresses (a delivery's recipient), paths (the access log's "where"),
+# codes and the authenticator key in capitals.
+DATA = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w/])/[\w\-/.?=&]*|\b[A-Z0-9]{2,}\b|\b[A-Z0-9]*[0-9][A-Z0-9]*\b"
+)
 
 
 def what_a_user_reads(page: str) -> str:

@@ -17,6 +17,7 @@ from django.urls import URLResolver, get_resolver
 
 from cohorts.roles import LEAD_GROUP, STAFF_GROUP
 from ledger.models import ProgressEntry
+from notifications.models import Delivery, Notification
 from placements.models import RosterImport
 from security.models import AccessRecord
 
@@ -167,6 +168,18 @@ ROUTES = {
     "admin/security/accessrecord/<path:object_id>/delete/": Route(
         ADMIN_LOGIN, ADMIN_LOGIN, 403, "accessrecord"
     ),
+    # The notification centre (issue 17): each user's own notifications; another's is a 404.
+    "notifications/": Route(LOGIN, 200, 200),
+    "notifications/<int:pk>/open/": Route(LOGIN, (REDIRECT, 404), 404, "notification"),
+    "notifications/read/": Route(405, 405, 405, post=(LOGIN, REDIRECT, REDIRECT)),
+    "notifications/settings/": Route(LOGIN, 200, 200, post=(LOGIN, REDIRECT, REDIRECT)),
+    # Deliveries (e-mail, group chat) are a record: staff read them; nobody adds, changes or
+    # deletes one (the change page shows it read-only).
+    **admin_model("notifications/delivery", "delivery"),
+    "admin/notifications/delivery/add/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin/notifications/delivery/<path:object_id>/delete/": Route(
+        ADMIN_LOGIN, ADMIN_LOGIN, 403, "delivery"
+    ),
 }
 
 
@@ -233,6 +246,21 @@ def world(sz3, sh5, lead_sz3, lead_sh5, staff):
             "accessrecord": AccessRecord.objects.create(
                 who="staff", kind="export", where=f"{batch.code}.xlsx"
             ),
+            "notification": Notification.objects.create(
+                user=lead,
+                kind="departure",
+                key=f"departure:{batch.code}",
+                title="提醒",
+                url="/lead/",
+            ),  # fmt: skip
+            "delivery": Delivery.objects.create(
+                key=f"email:{batch.code}",
+                channel="email",
+                kind="departure",
+                batch=batch,
+                title="提醒",
+                recipient="lead@example.org",
+            ),  # fmt: skip
         }
 
     return {

@@ -14,6 +14,7 @@ LAYERS = {
     "registration": 1,
     "cohorts": 3,
     "placements": 4,
+    "notifications": 4,
     "ledger": 5,
     "rosters": 5,
     "lead": 6,
@@ -21,6 +22,9 @@ LAYERS = {
     "admin": 6,
 }
 APP_LAYERS = LAYERS | {"security": 1, "cadreprog": 2}
+# The site's frame (base.html, the admin's base_site.html) links the notification centre by
+# {% url … as %}, silent when the page is not there, and reads the bell's count from a context
+# processor: neither includes, extends nor loads anything of the notifications app.
 USES = re.compile(r"""\{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 LOADS = re.compile(r"\{%\s*load\s+([^%]+?)\s*%\}")
 

@@ -12,7 +12,9 @@ from django.utils import translation
 from cohorts.terms import TermStatus
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-MODELS = [m for m in apps.get_models() if m._meta.app_label in ("cohorts", "placements")]
+MODELS = [
+    m for m in apps.get_models() if m._meta.app_label in ("cohorts", "placements", "notifications")
+]
 
 
 def labels():
@@ -29,7 +31,7 @@ def labels():
                 yield f"{model.__name__}.{field.name}={value}", label
     for value, label in TermStatus.choices:
         yield f"TermStatus={value}", label
-    for app in ("cohorts", "placements"):
+    for app in ("cohorts", "placements", "notifications"):
         yield app, apps.get_app_config(app).verbose_name
 
 
