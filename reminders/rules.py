@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cohorts.models import Batch
 from cohorts.terms import TermStatus
@@ -119,10 +120,15 @@ def by_group(counts: dict) -> str:
     )
 
 
+def listed(items) -> str:
+    """张三、李四 in Chinese, a comma list in English."""
+    return pgettext("enumeration", ", ").join(items)
+
+
 def names(placements) -> str:
     shown = [p.cadre.name for p in placements[:NAMES_SHOWN]]
     more = len(placements) - len(shown)
-    text = _(", ").join(shown)
+    text = listed(shown)
     return text + (_(" and %(count)d more") % {"count": more} if more else "")
 
 
@@ -264,7 +270,7 @@ def dailies(on: date) -> Iterator[Reminder]:
         params = {"batch": batch, "day": term.day_number(on), "days": term.days}
         lines = []
         if due_today:
-            duties = _(", ").join(duty.name for duty in due_today)
+            duties = listed(duty.name for duty in due_today)
             lines.append(_("Due today: %(duties)s.") % {"duties": duties})
         if lagging:
             lines.append(_("Behind:"))
@@ -312,7 +318,7 @@ def weeklies(on: date, staff) -> Iterator[Reminder]:
     for batch, rollups in statistics.current_batches_duties(batches, on):
         row = counts.get(batch.pk, {"total": 0, "placed": 0, "arrived": 0})
         lagging = [r for r in rollups if r.lagging]
-        behind = _(", ").join(
+        behind = listed(
             _("%(duty)s %(count)d") % {"duty": r.duty.name, "count": r.lagging} for r in lagging
         )
         params = {
