@@ -330,15 +330,7 @@ def figures_changed(**kwargs):
     between (which could not see the change yet) are not kept. With a local-memory cache, other
     processes count again within CACHE_SECONDS."""
     _version_up()
-    once_on_commit(_version_up)
-
-
-def once_on_commit(callback, robust: bool = False) -> None:
-    """`transaction.on_commit(callback)`, unless the transaction already has it: a bulk
-    write saving thousands of rows asks for one call, not thousands."""
-    waiting = transaction.get_connection().run_on_commit  # [(savepoints, callback, robust)]
-    if not any(entry[1] is callback for entry in waiting):
-        transaction.on_commit(callback, robust=robust)
+    transaction.on_commit(_version_up)
 
 
 def _version_up():

@@ -11,6 +11,7 @@ server, so one run serves them all. Running twice only counts twice.
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import translation
 
 from cadreprog.background import runs_inline
@@ -43,10 +44,11 @@ def refresh_soon(**kwargs) -> None:
     would wait for the count, and the next view counts anyway."""
     if not runs_inline():
         # Robust: a broker that cannot be reached is logged, and the change stays made.
-        figures.once_on_commit(_enqueue, robust=True)
+        transaction.on_commit(_enqueue, robust=True)
 
 
 def _enqueue() -> None:
-    # One run waiting is enough: it counts every change committed before it starts.
+    # One run waiting is enough: it counts every change committed before it starts. (A bulk
+    # write of many rows calls this once a row: one cache operation each.)
     if cache.add(PENDING_KEY, 1, PENDING_SECONDS):
         figures_refresh.apply_async()
