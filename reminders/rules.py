@@ -46,7 +46,11 @@ from placements.order import group_sort_key
 DEPARTURE_DAYS = (7, 1)
 DEFENCE_DAYS = 3
 MONDAY = 0
-NAMES_SHOWN = 60  # a list of names longer than this ends with "and N more"
+# Lists of names longer than this end with "and N more" (the link shows them all): the first
+# day's list of who has not checked in, a group at a time; the daily list of who is behind on a
+# duty, short enough for a lead's phone.
+NAMES_SHOWN = 60
+BEHIND_SHOWN = 10
 STAFF_PERMISSION = "cohorts.view_all_batches"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Statuses at or past arrival: 已到岗, 已结业.
@@ -125,8 +129,8 @@ def listed(items) -> str:
     return pgettext("enumeration", ", ").join(items)
 
 
-def names(placements) -> str:
-    shown = [p.cadre.name for p in placements[:NAMES_SHOWN]]
+def names(placements, limit: int = NAMES_SHOWN) -> str:
+    shown = [p.cadre.name for p in placements[:limit]]
     more = len(placements) - len(shown)
     text = listed(shown)
     return text + (_(" and %(count)d more") % {"count": more} if more else "")
@@ -278,7 +282,11 @@ def dailies(on: date) -> Iterator[Reminder]:
                 behind = statistics.behind(batch, rollup.duty, on)
                 lines.append(
                     _("- %(duty)s: %(count)d (%(names)s)")
-                    % {"duty": rollup.duty.name, "count": len(behind), "names": names(behind)}
+                    % {
+                        "duty": rollup.duty.name,
+                        "count": len(behind),
+                        "names": names(behind, BEHIND_SHOWN),
+                    }
                 )
         else:
             lines.append(_("Nobody is behind."))

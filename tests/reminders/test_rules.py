@@ -239,3 +239,11 @@ def test_a_topic_already_defended_gets_no_reminder(batch, lead):
 
 def test_the_same_day_gives_the_same_reminders_under_the_same_keys(batch, lead, log, cadres):
     assert [r.key for r in due(START)] == [r.key for r in due(START)]
+
+
+def test_a_long_list_of_who_is_behind_ends_with_how_many_more(batch, lead, log):
+    PlacementFactory.create_batch(12, batch=batch)
+    [reminder] = due(START + DAY, "daily")
+    line = next(line for line in reminder.body.splitlines() if line.startswith("- 学习日志"))
+    assert line.startswith("- 学习日志：12人（") and line.endswith("，另有2人）")
+    assert line.count("、") == 9
