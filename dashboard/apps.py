@@ -16,9 +16,14 @@ class DashboardConfig(AppConfig):
         from placements.signals import roster_changed
 
         from .figures import figures_changed
+        from .tasks import refresh_soon
 
         # What the dashboard counts: a single write, or many at once (imports, bulk status).
-        roster_changed.connect(figures_changed, dispatch_uid="dashboard-roster-changed")
-        for model in (Programme, Batch, Cadre, HostUnit, Placement):
-            post_save.connect(figures_changed, sender=model, dispatch_uid=f"figures-{model}")
-            post_delete.connect(figures_changed, sender=model, dispatch_uid=f"figures-{model}-")
+        # The cache counts again (figures_changed), and a worker counts ahead (refresh_soon).
+        for receiver in (figures_changed, refresh_soon):
+            name = receiver.__name__
+            roster_changed.connect(receiver, dispatch_uid=f"dashboard-roster-changed-{name}")
+            for model in (Programme, Batch, Cadre, HostUnit, Placement):
+                uid = f"{name}-{model}"
+                post_save.connect(receiver, sender=model, dispatch_uid=uid)
+                post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-")

@@ -7,7 +7,9 @@ the rows it counts.
 
 Staff's figures are cached for a minute; `figures_changed` (a receiver of placements'
 `roster_changed` and of the counted models' saves and deletes, dashboard/apps.py) makes the
-next view count again.
+next view count again. With a worker, `dashboard.figures_refresh` (dashboard/tasks.py) counts
+them ahead of the views, every few minutes and after a change, and keeps them until its next run:
+with REDIS_URL the cache and its version are shared by every app server.
 """
 
 from dataclasses import dataclass, field
@@ -15,6 +17,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -302,27 +305,43 @@ def dashboard(user, on: date | None = None) -> Dashboard:
     """
     on = on or today()
     if not user.has_perm("cohorts.view_all_batches"):
-        return _dashboard(user, on)
-    key = f"dashboard:{get_language()}:{on.isoformat()}:{cache.get_or_set(VERSION_KEY, 0)}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _dashboard(user, on)
-        cache.set(key, figures, CACHE_SECONDS)
+        return _dashboard(Placement.objects.visible_to(user), Batch.objects.visible_to(user), on)
+    return cache.get(cache_key(on)) or staff_figures_cache(on=on)
+
+
+def cache_key(on: date) -> str:
+    """Staff's figures of `on` in the active language, at the current version."""
+    return f"dashboard:{get_language()}:{on.isoformat()}:{cache.get_or_set(VERSION_KEY, 0)}"
+
+
+def staff_figures_cache(*, on: date, seconds: int = CACHE_SECONDS) -> Dashboard:
+    """Count staff's figures of `on` (the whole archive) in the active language and keep them
+    for `seconds`. The version is read before counting: a change made meanwhile raises it, so
+    figures that may have missed the change are never read."""
+    key = cache_key(on)
+    figures = _dashboard(Placement.objects.all(), Batch.objects.all(), on)
+    cache.set(key, figures, seconds)
     return figures
 
 
 def figures_changed(**kwargs):
-    """A change to what the dashboard counts: its next view counts again (in this process;
-    others within CACHE_SECONDS)."""
+    """A change to what the dashboard counts: its next view counts again. The version goes up
+    at once, and again when the change commits, so that figures another process counted in
+    between (which could not see the change yet) are not kept. With a local-memory cache, other
+    processes count again within CACHE_SECONDS."""
+    _version_up()
+    transaction.on_commit(_version_up)
+
+
+def _version_up():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1)
 
 
-def _dashboard(user, on: date) -> Dashboard:
-    placements = Placement.objects.visible_to(user)
-    batches = Batch.objects.visible_to(user)
+def _dashboard(placements, batches, on: date) -> Dashboard:
+    """The figures of `placements` and `batches`, already scoped to what the user may see."""
     programmes = programmes_of(batches)
     began = {code: p["began"] for code, p in programmes.items()}
     rows = batch_rows(batches, on, began)
