@@ -7,13 +7,15 @@ fetched from /exports/<pk>/ by their asker within a day, then forgotten (`roster
 - `export_make` writes the file with rosters.exporting.write, in one transaction that holds the
   export's row (select_for_update): a second run waits for the first and then finds the export
   ready (or failed) and does nothing, and a run killed half-way leaves the export as it was, to
-  be made again. The file, READY and the notification are written together.
+  be made again. The asker is told once the file is stored (notification_send is once per key,
+  so a run again tells again harmlessly: a worker that died after storing still tells).
 - `export_fail` marks it failed with the reason, said in the site's language (Chinese: the
   stored texts outlive the request that asked), and tells the asker.
 - The asking is in the access log (rosters.exporting.export_response, as for a direct export);
   each download is logged again (`export_downloaded`): that is when the data leaves.
 """
 
+import logging
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 
@@ -33,6 +35,8 @@ from security.services import access_record
 
 from .exporting import placements_in_order, write
 from .models import LIFETIME, RosterExport
+
+logger = logging.getLogger(__name__)
 
 PROGRESS = "export"  # cadreprog.background's progress kind
 PROGRESS_EVERY = 500  # rows between two progress reports
@@ -69,22 +73,26 @@ def export_make(export_id: int) -> str:
     )
     with transaction.atomic():
         export = (
-            RosterExport.objects.select_for_update().select_related("user").filter(pk=export_id)
+            RosterExport.objects.select_for_update(of=("self",))  # not the user's row
+            .select_related("user")
+            .filter(pk=export_id)
         ).first()
         if export is None:
             return "gone"
-        if export.finished:
-            return export.status
-        out = BytesIO()
-        placements = _reported(placements_in_order(export.placement_ids), export.pk, export.total)
-        export.rows = write(placements, out, export.format, export.full_ids)
-        export.content = out.getvalue()
-        export.status = RosterExport.Status.READY
-        export.error = ""
-        export.finished_at = timezone.now()
-        export.expires_at = export.finished_at + LIFETIME  # kept a day from when it is ready
-        export.save()
-        _tell(export)
+        if not export.finished:
+            out = BytesIO()
+            placements = placements_in_order(export.placement_ids)
+            placements = _reported(placements, export.pk, export.total)
+            export.rows = write(placements, out, export.format, export.full_ids)
+            export.content = out.getvalue()
+            export.status = RosterExport.Status.READY
+            export.error = ""
+            export.finished_at = timezone.now()
+            export.expires_at = export.finished_at + LIFETIME  # a day from when it is ready
+            export.save()
+    # Told after the file is stored, so that no fault of a delivery undoes it; a run again
+    # (the worker died in between) tells again, which adds nothing when it was told.
+    _tell(export)
     return export.status
 
 
@@ -93,20 +101,18 @@ def export_fail(export_id: int, *, reason: str) -> str:
     with transaction.atomic():
         export = (
             RosterExport.objects.without_file()
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=export_id)
         ).first()
         if export is None:
             return "gone"
-        if export.finished:
-            return export.status
-        export.status = RosterExport.Status.FAILED
-        export.error = reason
-        export.finished_at = timezone.now()
-        export.save(update_fields=["status", "error", "finished_at"])
-        _tell(export)
-    progress_set(PROGRESS, export_id, failed=True)
+        if not export.finished:
+            export.status = RosterExport.Status.FAILED
+            export.error = reason
+            export.finished_at = timezone.now()
+            export.save(update_fields=["status", "error", "finished_at"])
+    _tell(export)
     return export.status
 
 
@@ -142,10 +148,13 @@ def _tell(export: RosterExport) -> None:
         else:
             title = _("Your export %(name)s failed") % {"name": export.file_name}
             body, url = export.error, reverse("export-page", args=[export.pk])
-    notification_send(
-        users=[export.user], kind=Kind.EXPORT, key=f"export:{export.pk}", title=title[:200],
-        body=body, url=url,
-    )  # fmt: skip
+    try:
+        notification_send(
+            users=[export.user], kind=Kind.EXPORT, key=f"export:{export.pk}", title=title[:200],
+            body=body, url=url,
+        )  # fmt: skip
+    except Exception:  # the file stands: its page says it is ready whatever the telling does
+        logger.exception("export %s: the asker could not be told", export.pk)
 
 
 def export_progress(export: RosterExport) -> dict:

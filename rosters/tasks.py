@@ -34,8 +34,8 @@ def export_make(self, export_id: int) -> str:
         logger.exception("export %s failed", export_id)
         reason = prepared.fault_reason(database=True, attempts=retries + 1)
         return prepared.export_fail(export_id, reason=reason)
-    except Exception:
-        logger.exception("export %s failed", export_id)
+    except Exception:  # an export that is ready already (telling failed) stays ready
+        logger.exception("export %s: error", export_id)
         return prepared.export_fail(export_id, reason=prepared.fault_reason(database=False))
 
 
