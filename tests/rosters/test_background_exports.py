@@ -1,15 +1,19 @@
 """Exports of more than settings.EXPORT_BACKGROUND_ROWS rows: made by a task (inline here, as
 without REDIS_URL), offered on /exports/<pk>/ to their asker for a day (rosters/prepared.py)."""
 
+import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notification
 from rosters import prepared
+from rosters.exporting import write
 from rosters.models import RosterExport
 from rosters.tasks import export_make, exports_forget
 from security.models import AccessRecord
@@ -219,3 +223,37 @@ def test_the_page_and_the_progress_run_few_queries(
         staff_client.get(reverse("export-page", args=[export.pk]))
     with django_assert_num_queries(3):
         staff_client.get(reverse("export-progress", args=[export.pk]))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_write_the_file_once(three, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("threads cannot share SQLite's in-memory test database")
+    user = StaffFactory(username="asker", email="")
+    export = RosterExport.objects.create(
+        user=user, file_name="x.csv", format="csv", total=3, placement_ids=[p.pk for p in three]
+    )
+    writes = []
+
+    def slow_write(*args):
+        writes.append(1)
+        time.sleep(0.4)  # the second run comes while the first holds the export
+        return write(*args)
+
+    monkeypatch.setattr(prepared, "write", slow_write)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.append(prepared.export_make(export.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert outcomes == ["ready", "ready"] and len(writes) == 1
+    assert Notification.objects.filter(key=f"export:{export.pk}").count() == 1
