@@ -10,6 +10,10 @@ tab or ="…" around ID numbers, which other readers would keep as stray charact
 behind a leading apostrophe ('=1+1), which the import removes again; in XLSX every cell is also
 a string cell, never a formula. For a user without 可查看完整身份证号 the ID number is masked and
 the date of birth is its month (cohorts/privacy.py); the import takes both back.
+
+An export of more than settings.EXPORT_BACKGROUND_ROWS rows is made in the background by the same
+writers and offered for download when ready (rosters/prepared.py); either way the asking is in
+the access log.
 """
 
 import csv
@@ -18,8 +22,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import BinaryIO
 
+from django.conf import settings
+from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -46,9 +53,28 @@ def roster_queryset(placements):
     return placements.select_related("cadre", "batch__programme", "host_unit")
 
 
+def placements_in_order(ids, chunk_size: int = 900) -> Iterator[Placement]:
+    """The placements of `ids` in that order, read a chunk at a time (memory stays flat, and an
+    IN list stays under SQLite's limit of parameters); ids no longer in the database are left
+    out. What a background export writes from (rosters/prepared.py)."""
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        found = roster_queryset(Placement.objects.filter(pk__in=chunk)).in_bulk()
+        yield from (found[pk] for pk in chunk if pk in found)
+
+
+def _placements(placements) -> Iterator[Placement]:
+    """A queryset is read with what a row needs, 2000 at a time; any other iterable of
+    placements (placements_in_order) is taken as it comes."""
+    if isinstance(placements, QuerySet):
+        return roster_queryset(placements).iterator(chunk_size=2000)
+    return iter(placements)
+
+
 class RosterRows:
     """The rows of the export, header first: (values, as_text flags) per row. `rows` counts the
-    placements written so far. Batch names are looked up once per export (2 queries)."""
+    placements written so far. Batch names are looked up once per export (2 queries).
+    `placements` is a queryset, or placements already read with what a row needs."""
 
     def __init__(self, placements, full_ids: bool):
         self.placements, self.full_ids = placements, full_ids
@@ -61,7 +87,7 @@ class RosterRows:
     def __iter__(self) -> Iterator[list]:
         names = BatchNames()
         written = {}
-        for placement in roster_queryset(self.placements).iterator(chunk_size=2000):
+        for placement in _placements(self.placements):
             if placement.batch_id not in written:
                 written[placement.batch_id] = names.written(placement.batch)
             self.rows += 1
@@ -198,12 +224,29 @@ def file_stem(placements, what: str = "花名册") -> str:
     return f"{BatchNames().written(batch)}-{what}-{stamp}"
 
 
+def is_big(placements) -> bool:
+    """Whether `placements` holds more rows than settings.EXPORT_BACKGROUND_ROWS: one query that
+    stops at the first row past the limit (LIMIT 1 OFFSET n) instead of counting them all."""
+    limit = settings.EXPORT_BACKGROUND_ROWS
+    return placements.order_by()[limit : limit + 1].exists()
+
+
 def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponseBase:
     """An HTTP download of the roster of `placements`, ID numbers masked and dates of birth by
-    month unless permitted."""
+    month unless permitted. Above settings.EXPORT_BACKGROUND_ROWS rows, a redirect to the page of
+    an export made in the background instead (rosters/prepared.py), which offers the file when
+    it is ready."""
     # Every export holds personal data: the access log says who took which cadres' rows.
-    export_record(placements, user=user, where=f"{filename}.{fmt}")
+    record = export_record(placements, user=user, where=f"{filename}.{fmt}")
     full_ids = can_see_full_id_numbers(user)
+    if is_big(placements):
+        from .prepared import export_ask  # prepared.py writes with this module's writers
+
+        export = export_ask(
+            placements, fmt=fmt, user=user, file_name=f"{filename}.{fmt}", full_ids=full_ids,
+            access=record,
+        )  # fmt: skip
+        return redirect("export-page", export.pk)
     if fmt == "csv":
         response = StreamingHttpResponse(CsvChunks(placements, full_ids))
     else:
