@@ -218,9 +218,10 @@ def test_the_page_and_the_progress_run_few_queries(
     big, three, staff_client, django_assert_num_queries
 ):
     export = ask(staff_client)
-    # 1 the session, 2 the user, 3 the export (without its file and ids)
-    with django_assert_num_queries(3):
+    # 1 the session, 2 the user, 3 the export (without its file and ids), 4 the bell's unread count
+    with django_assert_num_queries(4):
         staff_client.get(reverse("export-page", args=[export.pk]))
+    # the same without the bell: the JSON has no header
     with django_assert_num_queries(3):
         staff_client.get(reverse("export-progress", args=[export.pk]))
 
