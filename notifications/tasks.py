@@ -15,7 +15,9 @@ MAX_ATTEMPTS = 5
 def delivery_send(self, delivery_id: int) -> str:
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update().select_related("batch").filter(pk=delivery_id)
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("batch")
+            .filter(pk=delivery_id)
         ).first()
         if delivery is None or delivery.status == Delivery.Status.SENT:
             return "done"

@@ -206,7 +206,7 @@ def upload_write(*, upload_id: int, confirmation: int) -> str:
     try:
         with transaction.atomic():
             upload = (
-                RosterUpload.objects.select_for_update()
+                RosterUpload.objects.select_for_update(of=("self",))
                 .select_related("batch", "user")
                 .filter(pk=upload_id)
                 .first()
