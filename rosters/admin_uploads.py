@@ -64,4 +64,5 @@ def progress_view(request, site, token):
     rosters.uploads.upload_progress."""
     if not can_import(request.user):
         raise PermissionDenied
-    return JsonResponse(uploads.upload_progress(upload_of(request, token, data=False)))
+    upload = upload_of(request, token, data=False, preview=False)
+    return JsonResponse(uploads.upload_progress(upload))

@@ -74,14 +74,16 @@ def _keep_upload(request, data: bytes, name: str, batch: Batch | None) -> str:
     return token
 
 
-def upload_of(request, token: str, *, data: bool = True) -> RosterUpload:
-    """The kept upload of this user, or 404 (another user's token finds nothing)."""
+def upload_of(request, token: str, *, data: bool = True, preview: bool = True) -> RosterUpload:
+    """The kept upload of this user, or 404 (another user's token finds nothing); without its
+    content (`data`) or its stored preview when they are not needed."""
     found = (
         RosterUpload.objects.select_related("batch")
         .filter(token=token, user=request.user)
         .filter(created_at__gte=timezone.now() - UPLOAD_LIFETIME)
     )
-    upload = (found if data else found.defer("data")).first()
+    deferred = [name for name, wanted in (("data", data), ("preview", preview)) if not wanted]
+    upload = found.defer(*deferred).first()
     if upload is None:
         raise Http404(_("The uploaded file has expired. Upload it again."))
     return upload

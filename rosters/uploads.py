@@ -187,11 +187,14 @@ def upload_check(*, upload_id: int) -> str:
                 importing.record_refusal(result, upload.user, RosterImport.Source.ADMIN)
             if result.tables:
                 upload.state, upload.ok, upload.preview = State.CHECKED, result.ok, preview(result)
+                upload.row_count = upload.preview["total"]  # read: no longer an estimate
             else:  # refused whole: not a roster, too long, no header …
                 upload.state = State.FAILED
                 upload.failure = "；".join(str(p) for p in result.problems[:5])
             upload.finished_at = timezone.now()
-            upload.save(update_fields=["state", "ok", "preview", "failure", "finished_at"])
+            upload.save(
+                update_fields=["state", "ok", "preview", "row_count", "failure", "finished_at"]
+            )
     except Exception:
         logger.exception("checking roster upload %s failed", upload_id)
         _fail(upload_id, State.CHECKING, _("Checking the file stopped on an unexpected error."))
@@ -306,9 +309,7 @@ def upload_progress(upload: RosterUpload) -> dict:
     stalled = _stalled(upload, progress)
     phase = progress.get("phase", "queued") if upload.state in RUNNING else ""
     done = progress.get("done", 0)
-    total = upload.row_count
-    if upload.state == State.WRITING:
-        total = upload.preview.get("total") or total
+    total = upload.row_count  # the file's data rows; once checked, exactly
     texts = {
         "queued": _("Waiting for a worker to start…"),
         "read": _("Read %(done)d of about %(total)d rows"),
