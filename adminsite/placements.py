@@ -22,6 +22,7 @@ from placements.forms import VersionedPlacementForm
 from placements.models import HostUnit, Placement
 from placements.search import host_unit_name_matches, search_placements, words
 from placements.services import LEAD_EDITABLE_FIELDS, placement_history
+from rosters import admin_uploads as roster_uploads
 from rosters import admin_views as roster
 from rosters.admin_views import export_selected_csv, export_selected_xlsx
 from rosters.host_units import HostUnitExportForm, HostUnitResource, RosterReaderFormat
@@ -168,6 +169,18 @@ class PlacementAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, adm
                 name="placements_placement_import_template",
             ),
             path("export/", view(roster.export_view), name="placements_placement_export"),
+            # A large upload's status page and its progress (after import/confirm/ and
+            # import/template/, which its token would otherwise match).
+            path(
+                "import/<str:token>/",
+                view(roster_uploads.status_view),
+                name="placements_placement_import_status",
+            ),
+            path(
+                "import/<str:token>/progress/",
+                view(roster_uploads.progress_view),
+                name="placements_placement_import_progress",
+            ),
             *super().get_urls(),
         ]
 

@@ -508,7 +508,19 @@ class RosterUpload(models.Model):
 
     In the database, not on a server's disk: with several app servers the confirmation may reach
     another one than the preview. Only its uploader can use it; a day later it is deleted.
+
+    A small upload is read in the request and its preview shown at once (`state` empty). A large
+    one (rosters/uploads.py) is read, checked and written by background tasks, and keeps here
+    what its pages show on any app server: its state, the preview and the outcome.
     """
+
+    class State(models.TextChoices):
+        INLINE = "", _("Previewed in the request")
+        CHECKING = "checking", _("Being read and checked")
+        CHECKED = "checked", _("Checked: awaiting confirmation")
+        WRITING = "writing", _("Being imported")
+        IMPORTED = "imported", _("Imported")
+        FAILED = "failed", pgettext_lazy("roster upload", "Failed")
 
     token = models.CharField(_("token"), max_length=32, unique=True)
     user = models.ForeignKey(
@@ -521,10 +533,23 @@ class RosterUpload(models.Model):
     )
     data = models.BinaryField(_("file content"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    state = models.CharField(_("state"), max_length=10, choices=State, default="", blank=True)
+    row_count = models.PositiveIntegerField(_("rows (counted on upload)"), default=0)
+    ok = models.BooleanField(_("can be imported"), default=False)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    confirmations = models.PositiveSmallIntegerField(_("confirmations"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    roster_import = models.ForeignKey(
+        RosterImport, verbose_name=_("roster import"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="uploads",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("uploaded roster")
         verbose_name_plural = _("uploaded rosters")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return self.file_name

@@ -4,10 +4,11 @@ template, exports of what the placement list shows, and the import history.
 The views are thin: the work is importing.import_roster, exporting and workbooks, which the
 command line uses too. Between preview and confirm the upload waits in the database
 (RosterUpload, so any app server can confirm it) under a random token only its uploader can use.
+An upload of more than ROSTER_BACKGROUND_ROWS rows is read, checked and written in the
+background instead (rosters/uploads.py), its status page in rosters/admin_uploads.py.
 """
 
 import secrets
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -33,10 +34,10 @@ from security.models import AccessRecord
 from security.services import access_record, full_id_record
 from spreadsheets.uploads import checked_upload
 
-from . import exporting, importing, workbooks
+from . import exporting, importing, uploads, workbooks
 
-PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
-UPLOAD_LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation
+PREVIEW_ROWS = uploads.PREVIEW_ROWS  # the preview lists every error, and changes up to this many
+UPLOAD_LIFETIME = uploads.LIFETIME  # how long an upload waits for its confirmation
 XLSX = exporting.CONTENT_TYPES["xlsx"]
 
 
@@ -65,7 +66,7 @@ def can_import(user) -> bool:
 
 def _keep_upload(request, data: bytes, name: str, batch: Batch | None) -> str:
     # Previews never confirmed leave their upload behind; a day later it goes.
-    RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    uploads.uploads_forget()
     token = secrets.token_hex(16)
     RosterUpload.objects.create(
         token=token, user=request.user, file_name=name, batch=batch, data=data
@@ -73,16 +74,23 @@ def _keep_upload(request, data: bytes, name: str, batch: Batch | None) -> str:
     return token
 
 
-def _upload(request, token: str) -> tuple[bytes, str, Batch | None]:
-    """The kept upload of this user, or 404 (another user's token finds nothing)."""
-    upload = (
+def upload_of(request, token: str, *, data: bool = True, preview: bool = True) -> RosterUpload:
+    """The kept upload of this user, or 404 (another user's token finds nothing); without its
+    content (`data`) or its stored preview when they are not needed."""
+    found = (
         RosterUpload.objects.select_related("batch")
         .filter(token=token, user=request.user)
         .filter(created_at__gte=timezone.now() - UPLOAD_LIFETIME)
-        .first()
     )
+    deferred = [name for name, wanted in (("data", data), ("preview", preview)) if not wanted]
+    upload = found.defer(*deferred).first()
     if upload is None:
         raise Http404(_("The uploaded file has expired. Upload it again."))
+    return upload
+
+
+def _upload(request, token: str) -> tuple[bytes, str, Batch | None]:
+    upload = upload_of(request, token)
     return bytes(upload.data), upload.file_name, upload.batch
 
 
@@ -99,6 +107,12 @@ def import_view(request, site):
         if form.is_valid():
             upload, batch = form.cleaned_data["file"], form.cleaned_data["batch"]
             data = upload.read()
+            rows = uploads.data_rows(data)
+            if uploads.in_background(rows):
+                kept = uploads.upload_start(
+                    user=request.user, data=data, file_name=upload.name, batch=batch, rows=rows
+                )
+                return redirect(uploads.status_url(kept))
             result = importing.import_roster(
                 data, upload.name, batch=batch, user=request.user, dry_run=True,
                 source=RosterImport.Source.ADMIN, max_rows=settings.ROSTER_UPLOAD_MAX_ROWS,
@@ -113,32 +127,28 @@ def import_view(request, site):
     else:
         initial = {"batch": request.GET.get("batch")} if request.GET.get("batch") else {}
         form = UploadForm(initial=initial)
-    context |= {"form": form, "recent": RosterImport.objects.select_related("user")[:5]}
+    context |= {
+        "form": form,
+        "recent": RosterImport.objects.select_related("user")[:5],
+        "uploads": uploads.uploads_of(request.user),
+    }
     return TemplateResponse(request, "admin/placements/roster_import.html", context)
 
 
 def _preview_context(request, result, token) -> dict:
-    rows = [row for row in result.rows if row.action == "error"]
-    rows += [row for row in result.rows if row.action in ("new", "updated")][:PREVIEW_ROWS]
-    rows.sort(key=lambda row: (row.sheet, row.number))
-    _show_changes(request, rows)
+    rows = uploads.shown_rows(result)
+    show_changes(request, rows)
     return {
         "result": result,
         "token": token,
         "shown_rows": rows,
-        "counts": {
-            "new": result.count("new"),
-            "updated": result.count("updated"),
-            "unchanged": result.count("unchanged"),
-            "errors": len(result.problems),
-            "error_rows": result.count("error"),
-        },
+        "counts": uploads.counts(result),
         "preview_rows": PREVIEW_ROWS,
-        "more_rows": sum(1 for r in result.rows if r.action in ("new", "updated")) > PREVIEW_ROWS,
+        "more_rows": uploads.more_rows(result),
     }
 
 
-def _show_changes(request, rows):
+def show_changes(request, rows):
     """Each updated row's changes in the words staff read (labels of choices, dates), as the
     import record shows them; the stored ID number beside the file's masked, unless the user
     may see ID numbers in full, and then the access is logged; a date of birth by month unless
@@ -166,7 +176,12 @@ def confirm_view(request, site):
     if request.method != "POST":
         return redirect("admin:placements_placement_import")
     token = request.POST.get("token", "")
-    data, name, batch = _upload(request, token)
+    upload = upload_of(request, token)
+    if upload.state:  # a background upload: its import is queued, its page shows it
+        if not uploads.upload_confirm(upload=upload):
+            messages.warning(request, _("This upload cannot be confirmed now."))
+        return redirect(uploads.status_url(upload))
+    data, name, batch = bytes(upload.data), upload.file_name, upload.batch
     # The same limits as the upload's: a token is no way around them.
     result = importing.import_roster(
         data, name, batch=batch, user=request.user, source=RosterImport.Source.ADMIN,
@@ -296,6 +311,11 @@ class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("batches")
+
+    def changelist_view(self, request, extra_context=None):
+        # The user's large uploads not yet imported, to find them again (rosters/uploads.py).
+        extra_context = {**(extra_context or {}), "uploads": uploads.uploads_of(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def has_module_permission(self, request):
         return can_import(request.user)

@@ -1,13 +1,37 @@
-"""The rosters' background work (cadreprog/background.py: each task runs twice as it runs once)."""
+"""The rosters' background work (cadreprog/background.py: each task runs twice as it runs once):
+large uploads (the work and its states in rosters/uploads.py) and exports (rosters/prepared.py)."""
 
 import logging
 
 from celery import shared_task
 from django.db import OperationalError
 
-from . import prepared
+from . import prepared, uploads
 
 logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------------------------
+# Large uploads (rosters/uploads.py)
+# ---------------------------------------------------------------------------------------------
+
+
+@shared_task(name="rosters.upload_check")
+def upload_check(upload_id: int) -> str:
+    """Read and check a large upload (a dry run) and store its preview."""
+    return uploads.upload_check(upload_id=upload_id)
+
+
+@shared_task(name="rosters.upload_write")
+def upload_write(upload_id: int, confirmation: int) -> str:
+    """Import a confirmed upload, once for all its confirmations."""
+    return uploads.upload_write(upload_id=upload_id, confirmation=confirmation)
+
+
+@shared_task(name="rosters.uploads_forget")
+def uploads_forget() -> int:
+    """Delete uploads older than a day that were never confirmed or are finished."""
+    return uploads.uploads_forget()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -27,12 +27,18 @@ never made twice; the cadres and placements an import updates get a new version 
 until it commits, so an edit opened before it is refused instead of overwriting it. What the
 database still refuses is a message in the result, never a traceback.
 
+With `progress`, the import tells how far it has got, for a page's progress bar:
+progress(phase, rows) with phase "read" (rows read from the file), "checked" (rows parsed and
+checked) or "written" (rows written), every PROGRESS_EVERY rows and after each chunk. An
+exception it raises stops the import like any other: nothing is written.
+
 Some things only warn, for staff to check before confirming: ID numbers that may be cut by
 Excel, host units that resemble known ones, and people added to a batch that has ended or
 beyond MAX_BATCH_SIZE (batch_warnings).
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -59,6 +65,7 @@ from .writing import _record, _record_changes, _update_record, _write
 MAX_BATCH_SIZE = 150  # people a batch takes; a roster that goes beyond it is warned, not refused
 ROWS_PER_CHUNK = 5000  # rows matched and written at a time: about 30 MB of objects
 MAX_PROBLEMS = 10_000  # problems kept of a file of several chunks; the rest are counted
+PROGRESS_EVERY = 500  # rows between two progress reports while reading and parsing
 
 
 @dataclass
@@ -131,23 +138,33 @@ def import_roster(
     dry_run: bool = False,
     source: str = RosterImport.Source.COMMAND,
     max_rows: int | None = None,
+    chunk_rows: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     """Import a roster file (bytes, or a binary file read as a stream); with dry_run, only
     report what importing it would do.
 
     max_rows refuses a longer file before it is parsed (the web's limit; the command has none),
     and keeps every row in result.rows. Without it, a file of more than ROWS_PER_CHUNK rows
-    keeps only counts and the first MAX_PROBLEMS problems.
+    keeps only counts and the first MAX_PROBLEMS problems. chunk_rows matches and writes
+    that many rows at a time instead (a background confirmation, for its progress).
+    progress(phase, rows) is told how far the import has got (module docstring).
     """
     result = ImportResult(file_name, dry_run)
     try:
         sheets = reading.stream(data, file_name, max_rows=max_rows)
+        if progress is not None:
+            read = _Told(progress, "read")
+            sheets = [reading.Sheet(sheet.name, read.each(sheet.rows)) for sheet in sheets]
         if max_rows is not None:  # bounded: the preview and the error file show every row
             sheets = [reading.Sheet(sheet.name, list(sheet.rows)) for sheet in sheets]
         _find_tables(result, sheets, batch)
         if not result.file_problems:
-            size = ROWS_PER_CHUNK if max_rows is None else None
-            _import_chunks(result, _chunked(_parse_rows(result, batch), size), user, source)
+            size = chunk_rows or (ROWS_PER_CHUNK if max_rows is None else None)
+            rows = _parse_rows(result, batch)
+            if progress is not None:
+                rows = _Told(progress, "checked").each(rows)
+            _import_chunks(result, _chunked(rows, size), user, source, progress)
     except reading.RosterFileError as error:
         result.file_problems.append(Problem(str(error)))
     except IntegrityError:
@@ -172,7 +189,22 @@ def import_roster(
     return _finish(result, user, source)
 
 
-def _import_chunks(result: ImportResult, chunks, user, source):
+class _Told:
+    """Counts the rows going through `each` and tells `progress` every PROGRESS_EVERY rows."""
+
+    def __init__(self, progress, phase: str):
+        self.progress, self.phase, self.rows = progress, phase, 0
+
+    def each(self, rows):
+        for row in rows:
+            self.rows += 1
+            if self.rows % PROGRESS_EVERY == 0:
+                self.progress(self.phase, self.rows)
+            yield row
+        self.progress(self.phase, self.rows)
+
+
+def _import_chunks(result: ImportResult, chunks, user, source, progress=None):
     """Match and write chunk after chunk in one transaction; roll back unless all went well.
 
     One chunk (a small file, a web upload) is written only if it is right and not a dry run,
@@ -180,6 +212,7 @@ def _import_chunks(result: ImportResult, chunks, user, source):
     last wrote; the transaction is rolled back at the end on a dry run or any problem.
     """
     seen = _Seen([_sheet_label(result, table) for table in result.tables])
+    checked = written = 0
     chunk = next(chunks, [])
     if not chunk:
         result.file_problems.append(Problem(_("The file has a header row but no people below it.")))
@@ -203,8 +236,14 @@ def _import_chunks(result: ImportResult, chunks, user, source):
             result.added.update(
                 row.batch for row in chunk if row.action == "new" and row.batch and not row.problems
             )
+            checked += len(chunk)
+            if progress is not None:
+                progress("checked", checked)
             if writing and (several or result.ok):
                 _write(chunk)
+                written += len(chunk)
+                if progress is not None:
+                    progress("written", written)
                 if several:
                     if result.roster_import is None:
                         result.roster_import = _record(result, user, source, changes=False)

@@ -144,6 +144,16 @@ ROUTES = {
         ADMIN_LOGIN, ADMIN_LOGIN, 404, url="admin/placements/placement/import/no-such-token/errors/"
     ),
     "admin/placements/placement/import/template/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
+    # A large upload's status page and progress (issue 17): its uploader only, 404 otherwise.
+    "admin/placements/placement/import/<str:token>/": Route(
+        ADMIN_LOGIN, ADMIN_LOGIN, 404, url="admin/placements/placement/import/no-such-token/"
+    ),
+    "admin/placements/placement/import/<str:token>/progress/": Route(
+        ADMIN_LOGIN,
+        ADMIN_LOGIN,
+        404,
+        url="admin/placements/placement/import/no-such-token/progress/",
+    ),  # fmt: skip
     "admin/placements/placement/export/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
     # The host-unit directory (issue 16): django-import-export's pages, staff only.
     "admin/placements/hostunit/import/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 200),
