@@ -25,9 +25,11 @@ from openpyxl import load_workbook
 from cohorts import idnumbers
 from cohorts.roles import STAFF_APPS
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
+from notifications.models import Delivery, Notification
 from placements.models import Placement, RosterImport
 from placements.services import placements_set_status
 from rosters.importing import import_roster
+from rosters.models import RosterExport
 from security.models import AccessRecord
 
 from ..factories import (
@@ -311,6 +313,9 @@ def objects_of(sz3, placements, user) -> dict[str, list]:
         "project": list(Project.objects.filter(batch=sz3)[:1]),
         "rosterimport": list(RosterImport.objects.filter(batches=sz3)[:1]),
         "accessrecord": list(AccessRecord.objects.all()[:1]),
+        "notification": list(Notification.objects.filter(user=user)[:1]),
+        "delivery": list(Delivery.objects.filter(batch=sz3)[:1]),
+        "rosterexport": list(RosterExport.objects.filter(user=user)[:1]),
     }
 
 

@@ -19,6 +19,7 @@ from cohorts.roles import LEAD_GROUP, STAFF_GROUP
 from ledger.models import ProgressEntry
 from notifications.models import Delivery, Notification
 from placements.models import RosterImport
+from rosters.models import RosterExport
 from security.models import AccessRecord
 
 from ..factories import (
@@ -178,6 +179,10 @@ ROUTES = {
     "admin/security/accessrecord/<path:object_id>/delete/": Route(
         ADMIN_LOGIN, ADMIN_LOGIN, 403, "accessrecord"
     ),
+    # Prepared exports (issue 17): their asker's only (here each lead's own); another's is a 404.
+    "exports/<int:pk>/": Route(LOGIN, OWN, 404, "rosterexport"),
+    "exports/<int:pk>/progress/": Route(LOGIN, OWN, 404, "rosterexport"),
+    "exports/<int:pk>/download/": Route(LOGIN, OWN, 404, "rosterexport"),
     # The notification centre (issue 17): each user's own notifications; another's is a 404.
     "notifications/": Route(LOGIN, 200, 200),
     "notifications/<int:pk>/open/": Route(LOGIN, (REDIRECT, 404), 404, "notification"),
@@ -262,6 +267,16 @@ def world(sz3, sh5, lead_sz3, lead_sh5, staff):
                 key=f"departure:{batch.code}",
                 title="提醒",
                 url="/lead/",
+            ),  # fmt: skip
+            "rosterexport": RosterExport.objects.create(
+                user=lead,
+                file_name=f"{batch.code}.csv",
+                format="csv",
+                total=1,
+                placement_ids=[placement.pk],
+                status="ready",
+                content=b"x",
+                rows=1,
             ),  # fmt: skip
             "delivery": Delivery.objects.create(
                 key=f"email:{batch.code}",
