@@ -101,6 +101,9 @@ CELERY_BEAT_SCHEDULE = {
 # bar; exports of more rows than EXPORT_BACKGROUND_ROWS become a download link when ready.
 ROSTER_BACKGROUND_ROWS = env.int("ROSTER_BACKGROUND_ROWS", default=2000)
 EXPORT_BACKGROUND_ROWS = env.int("EXPORT_BACKGROUND_ROWS", default=20000)
+# Background work that reports no progress for this many seconds is offered to be started again
+# (its worker may have died; starting again never writes twice).
+ROSTER_STALL_SECONDS = env.int("ROSTER_STALL_SECONDS", default=60)
 
 # Mail: SMTP from EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…), the
 # console when unset. DEFAULT_FROM_EMAIL names the sender.

@@ -16,7 +16,8 @@ States (RosterUpload.state, the progress JSON's "state"):
 - "failed"    `failure` says why, in the user's words. Failed while writing (`confirmed_at`
               set): nothing was written, and it can be confirmed again. Failed while checking
               (a file that cannot be read): upload it again.
-"checking" and "writing" that report no progress for STALL_SECONDS are "stalled" in the JSON:
+"checking" and "writing" that report no progress for ROSTER_STALL_SECONDS (a setting, 60 by
+default) are "stalled" in the JSON:
 the worker may have died; the page then offers to check or confirm again.
 
 Invariants:
@@ -62,7 +63,6 @@ PROGRESS = "roster-upload"  # the progress's kind in cadreprog.background
 LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
 WRITE_CHUNK_ROWS = 1000  # rows written at a time by the background import (its progress)
-STALL_SECONDS = 60  # no progress this long: the worker may be gone, offer to start again
 REPORT_SECONDS = 0.5  # at most one progress write to the cache this often, per phase
 RUNNING = (State.CHECKING, State.WRITING)
 
@@ -291,14 +291,14 @@ def _notify(upload: RosterUpload, confirmation: int = 0):
 
 
 def _stalled(upload: RosterUpload, progress: dict | None = None) -> bool:
-    """Running, but nothing reported for STALL_SECONDS (the worker may have died)."""
+    """Running, but nothing reported for ROSTER_STALL_SECONDS (the worker may have died)."""
     if upload.state not in RUNNING:
         return False
     if progress is None:
         progress = progress_get(PROGRESS, upload.token)
     since = upload.confirmed_at if upload.state == State.WRITING else upload.created_at
     last = max(progress.get("at") or 0, since.timestamp() if since else 0)
-    return time.time() - last > STALL_SECONDS
+    return time.time() - last > settings.ROSTER_STALL_SECONDS
 
 
 def upload_progress(upload: RosterUpload) -> dict:

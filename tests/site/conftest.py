@@ -188,6 +188,7 @@ class Browser:
             response = opener.open(request, timeout=30)
         except urllib.error.HTTPError as error:
             response = error  # a 302 arrives here
+        self.last_location = response.headers.get("Location", "")
         for header in response.headers.get_all("Set-Cookie") or []:
             for key, morsel in http.cookies.SimpleCookie(header).items():
                 self.cookies[key] = morsel.value
