@@ -88,9 +88,7 @@ def uploads_of(*, user, batch):
     """The user's uploads of the batch still to be seen to (being imported, failed), from the
     last LIFETIME, newest first, without their content."""
     return (
-        DutyUpload.objects.filter(
-            user=user, batch=batch, created_at__gte=timezone.now() - LIFETIME
-        )
+        DutyUpload.objects.filter(user=user, batch=batch, created_at__gte=timezone.now() - LIFETIME)
         .exclude(state=State.IMPORTED)
         .defer("data", "problems")
     )

@@ -30,9 +30,7 @@ class DutyUpload(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     data = models.BinaryField(_("file content"))
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
-    state = models.CharField(
-        _("state"), max_length=10, choices=State, default=State.CHECKING
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.CHECKING)
     row_count = models.PositiveIntegerField(_("rows (counted on upload)"), default=0)
     written = models.PositiveIntegerField(_("progress entries written"), default=0)
     problems = models.JSONField(_("errors in the file"), default=list, blank=True)

@@ -3,6 +3,7 @@ status page, the import (read, check, write) runs as a task (inline here: no RED
 state kept on the DutyUpload, its progress a small JSON endpoint."""
 
 import datetime
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadreprog import background
+from cohorts.terms import today
 from ledger import tasks, uploads
 from ledger.models import DutyUpload, ProgressEntry
 from notifications.models import Notification
 
-from ..factories import LeadFactory
-from .test_duty_import import batch, csv_file, day  # noqa: F401 - the fixture
+from ..factories import BatchFactory, CadreFactory, DutyFactory, LeadFactory, PlacementFactory
+from .test_duty_import import csv_file, day
 
 pytestmark = pytest.mark.django_db
 State = DutyUpload.State
@@ -26,6 +28,17 @@ ROWS = [["李娜", "走访企业", day(), "3", ""], ["王强", "走访企业", d
 def small_threshold(settings):
     """Files of more than one data row go to the background."""
     settings.ROSTER_BACKGROUND_ROWS = 1
+
+
+@pytest.fixture
+def batch(shenzhen, lead_sz3):
+    """A batch 20 days into its term, led by the lead of SZ-3, with 李娜 and 王强."""
+    batch = BatchFactory(programme=shenzhen, number=9, start_date=today() - timedelta(days=19))
+    batch.leads.add(lead_sz3)
+    DutyFactory(programme=shenzhen, name="走访企业", cadence="counted", target=20)
+    PlacementFactory(batch=batch, cadre=CadreFactory(name="李娜"))
+    PlacementFactory(batch=batch, cadre=CadreFactory(name="王强"))
+    return batch
 
 
 @pytest.fixture
