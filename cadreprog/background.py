@@ -16,6 +16,8 @@ Progress lives in Django's cache (Redis, shared by every app server, when REDIS_
 day: a small dict that the page polls through a JSON endpoint.
 """
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -59,3 +61,21 @@ def progress_get(kind: str, ident) -> dict:
 
 def progress_forget(kind: str, ident) -> None:
     cache.delete(progress_key(kind, ident))
+
+
+class Reporter:
+    """A progress callback for work that reports progress(phase, rows): the phase and the rows
+    into the cache under (`kind`, `ident`), with the time ("at", for telling a stall), at most
+    every REPORT_SECONDS per phase (a phase's first report always)."""
+
+    REPORT_SECONDS = 0.5
+
+    def __init__(self, kind: str, ident):
+        self.kind, self.ident, self.phase, self.last = kind, ident, None, 0.0
+
+    def __call__(self, phase: str, rows: int):
+        now = time.monotonic()
+        if phase == self.phase and now - self.last < self.REPORT_SECONDS:
+            return
+        self.phase, self.last = phase, now
+        progress_set(self.kind, self.ident, phase=phase, done=rows, at=time.time())

@@ -89,6 +89,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # reminders' part without beat. Times are Shanghai time.
 CELERY_BEAT_SCHEDULE = {
     "forget-unconfirmed-uploads": {"task": "rosters.uploads_forget", "schedule": 3600.0},
+    "forget-old-duty-uploads": {"task": "ledger.uploads_forget", "schedule": 3600.0},
     "forget-old-exports": {"task": "rosters.exports_forget", "schedule": 3600.0},
     "refresh-dashboard-figures": {"task": "dashboard.figures_refresh", "schedule": 300.0},
     "retry-lost-deliveries": {"task": "notifications.deliveries_retry", "schedule": 900.0},

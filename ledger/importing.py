@@ -8,9 +8,16 @@ number), else by name (two of the same name are an error, never a guess); a duty
 the batch's list. A fixed number of queries: the batches (only when the file names them), the
 placements of the batches named, their duties, what is stored on the file's days for the duties
 done once a period, then one bulk insert.
+
+With `progress`, the import tells how far it has got, for a page's progress bar (a large upload
+imported by the worker, ledger/uploads.py): progress(phase, rows) with phase "read" (rows read
+from the file, every PROGRESS_EVERY), "checked" (rows checked, once: they are checked as a set)
+and "written" (entries written, every WRITE_CHUNK). An exception it raises stops the import like
+any other: nothing is written.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,6 +64,8 @@ _HEADERS = {
 MAX_COUNT = 1000
 FULL_WIDTH_DIGITS = {0xFF10 + n: str(n) for n in range(10)}
 NOTE_LENGTH = ProgressEntry._meta.get_field("note").max_length
+PROGRESS_EVERY = 500  # rows read between two reports of progress
+WRITE_CHUNK = 1000  # entries inserted at a time when progress is told
 
 
 @dataclass
@@ -89,12 +98,17 @@ def import_progress(
     user=None,
     dry_run=False,
     max_rows: int | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ProgressImport:
     """Import progress entries; `batch` is the only batch allowed (the lead's upload) or, for a
-    file without a 批次 column, the batch of every row. `max_rows` is the web's limit."""
+    file without a 批次 column, the batch of every row. `max_rows` is the web's limit;
+    `progress(phase, rows)` is told how far the import has got (module docstring)."""
     result = ProgressImport(file_name, dry_run)
     try:
-        sheets = reading.read(data, file_name, max_rows)
+        sheets, read = [], 0
+        for sheet in reading.stream(data, file_name, max_rows):
+            sheets.append(reading.Sheet(sheet.name, list(_told(sheet.rows, progress, read))))
+            read += len(sheets[-1].rows)
     except reading.RosterFileError as error:
         result.file_problems.append(Problem(str(error)))
         return result
@@ -110,11 +124,32 @@ def import_progress(
     if result.file_problems:
         return result
     _match(result, batch, user)
+    if progress is not None:
+        progress("checked", len(result.rows))
     if result.ok and not dry_run:
+        entries = [row.entry for row in result.rows]
         with transaction.atomic():
-            ProgressEntry.objects.bulk_create(row.entry for row in result.rows)
+            if progress is None:
+                ProgressEntry.objects.bulk_create(entries)
+            for start in range(0, len(entries), WRITE_CHUNK) if progress else ():
+                ProgressEntry.objects.bulk_create(entries[start : start + WRITE_CHUNK])
+                progress("written", min(start + WRITE_CHUNK, len(entries)))
         result.written = len(result.rows)
     return result
+
+
+def _told(rows, progress, before: int):
+    """The rows, telling `progress` every PROGRESS_EVERY rows read (`before` read already, on
+    the file's earlier sheets) and at the end."""
+    if progress is None:
+        yield from rows
+        return
+    count = before
+    for count, row in enumerate(rows, before + 1):
+        if count % PROGRESS_EVERY == 0:
+            progress("read", count)
+        yield row
+    progress("read", count)
 
 
 def _read_sheet(result, sheet, batch, several):

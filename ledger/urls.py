@@ -16,6 +16,16 @@ urlpatterns = [
         views.lead_duties_import,
         name="ledger-lead-duties-import",
     ),
+    path(
+        "lead/batches/<int:pk>/duties/import/<str:token>/",
+        views.lead_duties_upload,
+        name="ledger-lead-duties-upload",
+    ),
+    path(
+        "lead/batches/<int:pk>/duties/import/<str:token>/progress/",
+        views.lead_duties_upload_progress,
+        name="ledger-lead-duties-upload-progress",
+    ),
     path("lead/batches/<int:pk>/outcomes/", views.lead_outcomes, name="ledger-lead-outcomes"),
     path("duties/behind/", views.behind, name="ledger-behind"),
     path("duties/behind/export/", views.behind_export, name="ledger-behind-export"),

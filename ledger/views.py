@@ -1,5 +1,6 @@
-"""Pages of duties and outcomes: the lead's duty and outcome pages of a batch, the list of
-cadres behind on a duty (with its export), and the lists of suggestions and projects.
+"""Pages of duties and outcomes: the lead's duty and outcome pages of a batch (with a large
+progress upload's status page and its progress JSON, ledger/uploads.py), the list of cadres
+behind on a duty (with its export), and the lists of suggestions and projects.
 
 Scope is `visible_to` everywhere: a lead reaches their own batches (404 for another), staff all.
 """
@@ -12,11 +13,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Sum
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
 from cadreprog.versioning import ChangedMeanwhile
 from cohorts.models import Batch, Programme
@@ -25,7 +27,7 @@ from placements.models import Placement
 from placements.order import sorted_by_group
 from security.services import export_record
 
-from . import exporting, importing, services, statistics
+from . import exporting, importing, services, statistics, uploads
 from .forms import BatchOptions, ClaimForm, ProjectForm, RecordForm, SuggestionForm, UploadForm
 from .models import Duty, Project, Suggestion, Topic
 
@@ -74,6 +76,10 @@ def lead_duties(request, pk, record_form=None, upload_form=None, import_result=N
                 duties=duties, placements=in_batch, initial={"duty": chosen and chosen.pk}
             ),
             "upload_form": upload_form or UploadForm(),
+            # The lead's large uploads under way or failed, to find them again.
+            "uploads": list(uploads.uploads_of(user=request.user, batch=batch))
+            if can_record
+            else [],
             "import_result": import_result,
             # After a refused record, the cadres stay ticked.
             "ticked": set(request.POST.getlist("placements")) if record_form else set(),
@@ -127,8 +133,15 @@ def lead_duties_import(request, pk):
     if not form.is_valid():
         return lead_duties(request, batch.pk, upload_form=form)
     upload = form.cleaned_data["file"]
+    data = upload.read()
+    rows = uploads.data_rows(data)
+    if uploads.in_background(rows):  # imported by the worker; its page shows the progress
+        kept = uploads.upload_start(
+            user=request.user, batch=batch, data=data, file_name=upload.name, rows=rows
+        )
+        return redirect(uploads.status_url(kept))
     result = importing.import_progress(
-        upload.read(),
+        data,
         upload.name,
         batch=batch,
         user=request.user,
@@ -138,6 +151,45 @@ def lead_duties_import(request, pk):
         return lead_duties(request, batch.pk, import_result=result)
     messages.success(request, _("%(count)d progress entries imported.") % {"count": result.written})
     return redirect("ledger-lead-duties", pk=batch.pk)
+
+
+def _duty_upload(request, pk, token):
+    """The user's large upload of a batch they may see, or 404 (anyone else's token)."""
+    batch = _batch(request, pk)
+    upload = uploads.upload_of(user=request.user, batch=batch, token=token)
+    if upload is None:
+        raise Http404(_("This upload is no longer there."))
+    upload.batch = batch
+    return upload
+
+
+@needs("ledger.add_progressentry")
+def lead_duties_upload(request, pk, token):
+    """A large upload's page: its progress while it is imported, then what became of it. A POST
+    starts it again after a failure or a stall."""
+    upload = _duty_upload(request, pk, token)
+    if request.method == "POST":
+        if not uploads.upload_restart(upload=upload):
+            messages.warning(request, _("This upload cannot be started again now."))
+        return redirect(uploads.status_url(upload))
+    return render(
+        request,
+        "ledger/duty_upload.html",
+        {
+            "batch": upload.batch,
+            "upload": upload,
+            "progress": uploads.upload_progress(upload),
+            "progress_url": reverse("ledger-lead-duties-upload-progress", args=[pk, token]),
+        },
+    )
+
+
+@never_cache
+@needs("ledger.add_progressentry")
+def lead_duties_upload_progress(request, pk, token):
+    """{"state", "stalled", "phase", "finished", "done", "total", "text", "redirect"}:
+    ledger.uploads.upload_progress."""
+    return JsonResponse(uploads.upload_progress(_duty_upload(request, pk, token)))
 
 
 def _behind(request):

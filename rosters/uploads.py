@@ -48,7 +48,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadreprog.background import enqueue, progress_forget, progress_get, progress_set
+from cadreprog.background import (
+    Reporter,
+    enqueue,
+    progress_forget,
+    progress_get,
+    progress_set,
+)
 from notifications.models import Kind
 from notifications.services import notification_send
 from placements.models import RosterImport, RosterUpload
@@ -63,7 +69,6 @@ PROGRESS = "roster-upload"  # the progress's kind in cadreprog.background
 LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
 WRITE_CHUNK_ROWS = 1000  # rows written at a time by the background import (its progress)
-REPORT_SECONDS = 0.5  # at most one progress write to the cache this often, per phase
 RUNNING = (State.CHECKING, State.WRITING)
 
 
@@ -153,19 +158,11 @@ def upload_confirm(*, upload: RosterUpload) -> bool:
     return True
 
 
-class _Reporter:
-    """import_roster's progress callback: the phase and rows into the cache, at most every
-    REPORT_SECONDS per phase (a phase's first report always)."""
+class _Reporter(Reporter):
+    """import_roster's progress callback (cadreprog.background.Reporter), for an upload."""
 
     def __init__(self, token: str):
-        self.token, self.phase, self.last = token, None, 0.0
-
-    def __call__(self, phase: str, rows: int):
-        now = time.monotonic()
-        if phase == self.phase and now - self.last < REPORT_SECONDS:
-            return
-        self.phase, self.last = phase, now
-        progress_set(PROGRESS, self.token, phase=phase, done=rows, at=time.time())
+        super().__init__(PROGRESS, token)
 
 
 def upload_check(*, upload_id: int) -> str:

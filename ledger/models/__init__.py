@@ -9,11 +9,13 @@ What is due is derived from each cadre's term (Placement.term: their own dates, 
 from .duties import PER_PERIOD, SUNDAY, Duty, ProgressEntry, Standing
 from .outcomes import Outcome, Project, Suggestion, check_credited
 from .topics import Topic, check_claimants
+from .uploads import DutyUpload
 
 __all__ = [
     "PER_PERIOD",
     "SUNDAY",
     "Duty",
+    "DutyUpload",
     "Outcome",
     "ProgressEntry",
     "Project",

@@ -117,3 +117,55 @@ def test_the_demo_datas_outcome_figures_on_the_dashboard(page, live_server, admi
             f"dashboard-outcomes-demo-{page.viewport_size['width']}.png"
         )
     )
+
+
+def test_lead_follows_a_large_progress_upload_on_its_page(
+    page, live_server, batch, settings, monkeypatch, tmp_path
+):
+    """Above ROSTER_BACKGROUND_ROWS the upload answers with its status page, whose bar polls the
+    progress (static/js/progress.js, under the CSP) and shows the result once the worker (here
+    the test, running the queued task) has imported it."""
+    from ledger import tasks, uploads
+
+    settings.ROSTER_BACKGROUND_ROWS = 3
+    queued = []
+    monkeypatch.setattr(uploads, "enqueue", lambda task, *args, key: queued.append(args))
+    day = (today() - timedelta(days=1)).isoformat()
+    lines = ["姓名,任务,日期,数量"] + [f"{name},走访企业,{day},1" for name in NAMES]
+    (tmp_path / "进度.csv").write_text("\n".join(lines), encoding="utf-8")
+    log_in_on_site(page, live_server, "zhou")
+    page.wait_for_url(f"{live_server.url}/lead/")
+    page.goto(f"{live_server.url}/lead/batches/{batch.pk}/duties/")
+    page.set_input_files("#upload input[type=file]", str(tmp_path / "进度.csv"))
+    page.click("#upload button[type=submit]")
+    page.wait_for_url("**/duties/import/*/")
+    assert "等待" in page.inner_text(".job-text")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "lead-duty-upload-queued")
+    tasks.upload_import(*queued[0])
+    page.wait_for_selector(".duty-upload-done", timeout=10000)
+    assert "已导入8条任务进度" in page.inner_text(".duty-upload")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "lead-duty-upload-imported")
+    assert ProgressEntry.objects.count() == 16  # the fixture recorded 8
+    assert not page.console_errors
+
+
+def test_a_large_upload_with_errors_lists_them_on_a_phone(page, live_server, batch, settings):
+    settings.ROSTER_BACKGROUND_ROWS = 1  # inline tasks: the page shows the outcome at once
+    day = (today() - timedelta(days=1)).isoformat()
+    lines = ["姓名,任务,日期", f"李娜,走访企业,{day}", f"欧阳自由自在,走访企业,{day}"]
+    log_in_on_site(page, live_server, "zhou")
+    page.wait_for_url(f"{live_server.url}/lead/")
+    page.goto(f"{live_server.url}/lead/batches/{batch.pk}/duties/")
+    page.set_input_files(
+        "#upload input[type=file]",
+        files=[{"name": "进度.csv", "mimeType": "text/csv", "buffer": "\n".join(lines).encode()}],
+    )
+    page.click("#upload button[type=submit]")
+    page.wait_for_url("**/duties/import/*/")
+    assert "欧阳自由自在" in page.inner_text(".import-errors")
+    assert page.is_visible("button:has-text('重新开始')")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "lead-duty-upload-failed")
+    assert not page.console_errors

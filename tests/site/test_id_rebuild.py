@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 
 from cohorts import idnumbers
 from cohorts.roles import STAFF_APPS
-from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
+from ledger.models import Duty, DutyUpload, ProgressEntry, Project, Suggestion, Topic
 from notifications.models import Delivery, Notification
 from placements.models import Placement, RosterImport
 from placements.services import placements_set_status
@@ -316,6 +316,7 @@ def objects_of(sz3, placements, user) -> dict[str, list]:
         "notification": list(Notification.objects.filter(user=user)[:1]),
         "delivery": list(Delivery.objects.filter(batch=sz3)[:1]),
         "rosterexport": list(RosterExport.objects.filter(user=user)[:1]),
+        "dutyupload": list(DutyUpload.objects.filter(user=user)[:1]),
     }
 
 

@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
 
 from cohorts.roles import LEAD_GROUP, STAFF_GROUP
-from ledger.models import ProgressEntry
+from ledger.models import DutyUpload, ProgressEntry
 from notifications.models import Delivery, Notification
 from placements.models import RosterImport
 from rosters.models import RosterExport
@@ -95,6 +95,15 @@ ROUTES = {
     ),
     "lead/batches/<int:pk>/duties/import/": Route(
         LOGIN, (REDIRECT, 404), REDIRECT, "batch", post=(LOGIN, (400, 404), 400)
+    ),
+    # A large progress upload's status page and progress (issue 17): its uploader only, while
+    # they lead its batch (here each lead's own); anyone else's is a 404. A POST starts it again
+    # (refused here: it is imported already, so back to its page).
+    "lead/batches/<int:pk>/duties/import/<str:token>/": Route(
+        LOGIN, OWN, 404, "dutyupload", post=(LOGIN, (REDIRECT, 404), 404)
+    ),
+    "lead/batches/<int:pk>/duties/import/<str:token>/progress/": Route(
+        LOGIN, OWN, 404, "dutyupload"
     ),
     "lead/batches/<int:pk>/outcomes/": Route(
         LOGIN, OWN, 200, "batch", post=(LOGIN, (400, 404), 400)
@@ -278,6 +287,14 @@ def world(sz3, sh5, lead_sz3, lead_sh5, staff):
                 content=b"x",
                 rows=1,
             ),  # fmt: skip
+            "dutyupload": DutyUpload.objects.create(
+                token=f"token-{batch.pk}",
+                user=lead,
+                batch=batch,
+                file_name="进度.csv",
+                state="imported",
+                written=1,
+            ),  # fmt: skip
             "delivery": Delivery.objects.create(
                 key=f"email:{batch.code}",
                 channel="email",
@@ -303,6 +320,9 @@ def url_for(route_pattern, route, objects):
               "id": getattr(obj, "pk", None)}  # fmt: skip
     if obj is not None:
         values["code"] = getattr(obj, "code", None)
+        values["token"] = getattr(obj, "token", None)
+        if values["token"] is not None:  # an upload's routes name its batch, then its token
+            values["pk"] = obj.batch_id
         values["content_type_id"] = ContentType.objects.get_for_model(obj).pk
     path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m[1]]), route_pattern)
     return f"/{path}{route.query}"
