@@ -16,8 +16,8 @@ States (DutyUpload.state, the progress JSON's "state"; the roster upload's names
 - "imported"  written: `written` entries (the end);
 - "failed"    nothing was written: the file has errors (`problems`, `problem_count`), or the
               import stopped (`failure`, in the user's words). It can be started again.
-"checking" that reports no progress for ROSTER_STALL_SECONDS (a setting) is "stalled" in the JSON: the worker may
-have died; the page then offers to start it again.
+"checking" that reports no progress for ROSTER_STALL_SECONDS (a setting) is "stalled" in the
+JSON: the worker may have died; the page then offers to start it again.
 
 Invariants:
 - the import never writes twice: the task locks the upload's row (select_for_update; SQLite's
