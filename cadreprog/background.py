@@ -21,6 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 PROGRESS_SECONDS = 24 * 3600
 
@@ -79,3 +80,39 @@ class Reporter:
             return
         self.phase, self.last = phase, now
         progress_set(self.kind, self.ident, phase=phase, done=rows, at=time.time())
+
+
+def stalled(progress: dict, since) -> bool:
+    """Whether work that reports to `progress` (a Reporter's) has reported nothing, since its
+    start `since`, for ROSTER_STALL_SECONDS: its worker may have died."""
+    last = max(progress.get("at") or 0, since.timestamp() if since else 0)
+    return time.time() - last > settings.ROSTER_STALL_SECONDS
+
+
+def rows_progress(*, state: str, label: str, running: bool, progress: dict, since, total: int):
+    """The JSON a page of work by rows polls (static/js/progress.js): {"state", "stalled",
+    "phase", "finished", "done", "total", "text", "redirect"}. `progress` is what the work's
+    Reporter wrote, `label` the state's words, `total` the rows expected. `finished` once the
+    page has something new to show (the work ended, or stalled): the page then reloads."""
+    is_stalled = running and stalled(progress, since)
+    phase = progress.get("phase", "queued") if running else ""
+    done = progress.get("done", 0)
+    texts = {
+        "queued": _("Waiting for a worker to start…"),
+        "read": _("Read %(done)d of about %(total)d rows"),
+        "checked": _("Checked %(done)d of %(total)d rows"),
+        "written": _("Written %(done)d of %(total)d rows"),
+    }
+    text = texts[phase] % {"done": done, "total": total} if phase in texts else str(label)
+    if is_stalled:
+        text = _("No progress for a minute: the work may have stopped. You can start it again.")
+    return {
+        "state": state,
+        "stalled": is_stalled,
+        "phase": phase,
+        "finished": not running or is_stalled,
+        "done": 0 if phase in ("queued", "") else done,
+        "total": total if phase else 0,
+        "text": text,
+        "redirect": "",
+    }

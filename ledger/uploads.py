@@ -46,7 +46,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cadreprog.background import Reporter, enqueue, progress_forget, progress_get, progress_set
+from cadreprog.background import (
+    Reporter,
+    enqueue,
+    progress_forget,
+    progress_get,
+    progress_set,
+    rows_progress,
+    stalled,
+)
 from notifications.models import Kind
 from notifications.services import notification_send
 from spreadsheets import reading
@@ -218,42 +226,17 @@ def _stalled(upload: DutyUpload, progress: dict | None = None) -> bool:
         return False
     if progress is None:
         progress = progress_get(PROGRESS, upload.token)
-    since = upload.started_at or upload.created_at
-    last = max(progress.get("at") or 0, since.timestamp() if since else 0)
-    return time.time() - last > settings.ROSTER_STALL_SECONDS
+    return stalled(progress, upload.started_at or upload.created_at)
 
 
 def upload_progress(upload: DutyUpload) -> dict:
-    """The progress endpoint's JSON (static/js/progress.js), as the roster upload's: {"state",
-    "stalled", "phase", "finished", "done", "total", "text", "redirect"}. `finished` once the
-    page has something new to show (a result, a failure, a stall): the page then reloads."""
+    """The progress endpoint's JSON (cadreprog.background.rows_progress)."""
     running = upload.state == State.CHECKING
-    progress = progress_get(PROGRESS, upload.token) if running else {}
-    stalled = _stalled(upload, progress)
-    phase = progress.get("phase", "queued") if running else ""
-    done = progress.get("done", 0)
-    total = upload.row_count  # the file's data rows, about
-    texts = {
-        "queued": _("Waiting for a worker to start…"),
-        "read": _("Read %(done)d of about %(total)d rows"),
-        "checked": _("Checked %(done)d of %(total)d rows"),
-        "written": _("Written %(done)d of %(total)d rows"),
-    }
-    text = texts.get(phase, upload.get_state_display()) % {"done": done, "total": total}
-    if stalled:
-        text = _("No progress for a minute: the work may have stopped. You can start it again.")
-    if phase in ("queued", ""):
-        done = 0
-    return {
-        "state": upload.state,
-        "stalled": stalled,
-        "phase": phase,
-        "finished": not running or stalled,
-        "done": done,
-        "total": total if phase else 0,
-        "text": text,
-        "redirect": "",
-    }
+    return rows_progress(
+        state=upload.state, label=upload.get_state_display(), running=running,
+        progress=progress_get(PROGRESS, upload.token) if running else {},
+        since=upload.started_at or upload.created_at, total=upload.row_count,
+    )  # fmt: skip
 
 
 def uploads_forget() -> int:

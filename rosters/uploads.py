@@ -54,6 +54,8 @@ from cadreprog.background import (
     progress_forget,
     progress_get,
     progress_set,
+    rows_progress,
+    stalled,
 )
 from notifications.models import Kind
 from notifications.services import notification_send
@@ -287,47 +289,30 @@ def _notify(upload: RosterUpload, confirmation: int = 0):
     )  # fmt: skip
 
 
+def _since(upload: RosterUpload):
+    """When the running part began: the confirmation for the writing, else the upload."""
+    return upload.confirmed_at if upload.state == State.WRITING else upload.created_at
+
+
 def _stalled(upload: RosterUpload, progress: dict | None = None) -> bool:
     """Running, but nothing reported for ROSTER_STALL_SECONDS (the worker may have died)."""
     if upload.state not in RUNNING:
         return False
     if progress is None:
         progress = progress_get(PROGRESS, upload.token)
-    since = upload.confirmed_at if upload.state == State.WRITING else upload.created_at
-    last = max(progress.get("at") or 0, since.timestamp() if since else 0)
-    return time.time() - last > settings.ROSTER_STALL_SECONDS
+    return stalled(
+        progress, upload.confirmed_at if upload.state == State.WRITING else upload.created_at
+    )
 
 
 def upload_progress(upload: RosterUpload) -> dict:
-    """The progress endpoint's JSON (static/js/progress.js): {"state", "stalled", "phase",
-    "finished", "done", "total", "text", "redirect"}. `finished` once the page has something
-    new to show (a preview, a result, a failure, a stall): the page then reloads."""
-    progress = progress_get(PROGRESS, upload.token) if upload.state in RUNNING else {}
-    stalled = _stalled(upload, progress)
-    phase = progress.get("phase", "queued") if upload.state in RUNNING else ""
-    done = progress.get("done", 0)
-    total = upload.row_count  # the file's data rows; once checked, exactly
-    texts = {
-        "queued": _("Waiting for a worker to start…"),
-        "read": _("Read %(done)d of about %(total)d rows"),
-        "checked": _("Checked %(done)d of %(total)d rows"),
-        "written": _("Written %(done)d of %(total)d rows"),
-    }
-    text = texts.get(phase, upload.get_state_display()) % {"done": done, "total": total}
-    if stalled:
-        text = _("No progress for a minute: the work may have stopped. You can start it again.")
-    if phase in ("queued", ""):
-        done = 0
-    return {
-        "state": upload.state,
-        "stalled": stalled,
-        "phase": phase,
-        "finished": upload.state not in RUNNING or stalled,
-        "done": done,
-        "total": total if phase else 0,
-        "text": text,
-        "redirect": "",
-    }
+    """The progress endpoint's JSON (cadreprog.background.rows_progress)."""
+    running = upload.state in RUNNING
+    return rows_progress(
+        state=upload.state, label=upload.get_state_display(), running=running,
+        progress=progress_get(PROGRESS, upload.token) if running else {},
+        since=_since(upload), total=upload.row_count,
+    )  # fmt: skip
 
 
 def uploads_forget() -> int:
