@@ -31,10 +31,24 @@ def runs_inline() -> bool:
     return bool(settings.CELERY_TASK_ALWAYS_EAGER)
 
 
+def task_named(name: str):
+    """The task registered under `name` ("rosters.upload_write"): each app's tasks.py is
+    imported first, as a worker does at its start. By name, so that a service that starts a
+    task need not import the tasks module that calls it (no circle between them)."""
+    from .celery import app
+
+    if name not in app.tasks:
+        app.loader.import_default_modules()
+    return app.tasks[name]
+
+
 def enqueue(task, *args, key: str | None = None, **kwargs) -> None:
-    """Start `task(*args, **kwargs)`: inline at once without a worker; otherwise on the queue
-    once the current transaction commits. `key` becomes the task's id (logs, the worker's
-    view); it is no guard against running twice, which the task itself keeps."""
+    """Start `task(*args, **kwargs)` (a task, or its name): inline at once without a worker;
+    otherwise on the queue once the current transaction commits. `key` becomes the task's id
+    (logs, the worker's view); it is no guard against running twice, which the task itself
+    keeps."""
+    if isinstance(task, str):
+        task = task_named(task)
     if runs_inline():
         task.apply(args=args, kwargs=kwargs, task_id=key, throw=True)
         return

@@ -16,7 +16,7 @@ from django.views.generic import ListView
 from cohorts.terms import TermStatus
 from ledger import statistics as ledger_figures
 from placements.models import Placement
-from rosters import exporting
+from rosters import exporting, prepared
 
 from . import figures
 from .filters import CadreFilter, HostUnitFilter, PlacementFilter
@@ -193,7 +193,7 @@ def export(request, filterset_class):
         placements = filterset.qs  # in the order on screen
     what = "干部名单" if filterset_class is CadreFilter else "花名册"
     filename = exporting.file_stem(placements, what)
-    return exporting.export_response(placements, fmt=fmt, user=request.user, filename=filename)
+    return prepared.export_response(placements, fmt=fmt, user=request.user, filename=filename)
 
 
 @login_required

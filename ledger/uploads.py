@@ -141,9 +141,7 @@ def upload_restart(*, upload: DutyUpload) -> bool:
 
 def _queue(upload: DutyUpload):
     progress_set(PROGRESS, upload.token, phase="queued", done=0, at=time.time())
-    from .tasks import upload_import
-
-    enqueue(upload_import, upload.pk, key=f"duty-import-{upload.token}-{upload.attempts}")
+    enqueue("ledger.upload_import", upload.pk, key=f"duty-import-{upload.token}-{upload.attempts}")
 
 
 def upload_import(*, upload_id: int) -> str:

@@ -80,10 +80,8 @@ def notification_send(
                 batch=batch,
             )  # fmt: skip
         )
-    from .tasks import delivery_send
-
     for delivery in filter(None, deliveries):
-        enqueue(delivery_send, delivery.pk, key=f"delivery-{delivery.pk}")
+        enqueue("notifications.delivery_send", delivery.pk, key=f"delivery-{delivery.pk}")
     return written
 
 

@@ -34,7 +34,7 @@ from security.models import AccessRecord
 from security.services import access_record, full_id_record
 from spreadsheets.uploads import checked_upload
 
-from . import exporting, importing, uploads, workbooks
+from . import exporting, importing, prepared, uploads, workbooks
 
 PREVIEW_ROWS = uploads.PREVIEW_ROWS  # the preview lists every error, and changes up to this many
 UPLOAD_LIFETIME = uploads.LIFETIME  # how long an upload waits for its confirmation
@@ -253,7 +253,7 @@ def export_view(request, site):
     except IncorrectLookupParameters:
         return HttpResponseBadRequest(_("These filters are not valid."))
     placements = changelist.queryset
-    return exporting.export_response(
+    return prepared.export_response(
         placements, fmt=fmt, user=request.user, filename=exporting.file_stem(placements)
     )
 
@@ -266,7 +266,7 @@ def _xlsx_download(data: bytes, filename: str) -> HttpResponse:
 
 @admin.action(permissions=["view"], description=gettext_lazy("Export selected as XLSX"))
 def export_selected_xlsx(modeladmin, request, queryset):
-    return exporting.export_response(
+    return prepared.export_response(
         queryset,
         fmt="xlsx",
         user=request.user,
@@ -276,7 +276,7 @@ def export_selected_xlsx(modeladmin, request, queryset):
 
 @admin.action(permissions=["view"], description=gettext_lazy("Export selected as CSV"))
 def export_selected_csv(modeladmin, request, queryset):
-    return exporting.export_response(
+    return prepared.export_response(
         queryset,
         fmt="csv",
         user=request.user,
@@ -290,7 +290,7 @@ def export_selected_csv(modeladmin, request, queryset):
 )
 def export_batches(modeladmin, request, queryset):
     placements = Placement.objects.visible_to(request.user).filter(batch__in=queryset)
-    return exporting.export_response(
+    return prepared.export_response(
         placements, fmt="xlsx", user=request.user, filename=exporting.file_stem(placements)
     )
 

@@ -17,17 +17,12 @@ the access log.
 """
 
 import csv
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from typing import BinaryIO
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -38,7 +33,6 @@ from cohorts.batchnames import BatchNames
 from cohorts.models import Batch
 from cohorts.terms import today
 from placements.models import Placement
-from security.services import export_record
 from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formula  # noqa: F401
 
 from . import columns
@@ -229,32 +223,3 @@ def is_big(placements) -> bool:
     stops at the first row past the limit (LIMIT 1 OFFSET n) instead of counting them all."""
     limit = settings.EXPORT_BACKGROUND_ROWS
     return placements.order_by()[limit : limit + 1].exists()
-
-
-def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponseBase:
-    """An HTTP download of the roster of `placements`, ID numbers masked and dates of birth by
-    month unless permitted. Above settings.EXPORT_BACKGROUND_ROWS rows, a redirect to the page of
-    an export made in the background instead (rosters/prepared.py), which offers the file when
-    it is ready."""
-    # Every export holds personal data: the access log says who took which cadres' rows.
-    record = export_record(placements, user=user, where=f"{filename}.{fmt}")
-    full_ids = can_see_full_id_numbers(user)
-    if is_big(placements):
-        from .prepared import export_ask  # prepared.py writes with this module's writers
-
-        export = export_ask(
-            placements, fmt=fmt, user=user, file_name=f"{filename}.{fmt}", full_ids=full_ids,
-            access=record,
-        )  # fmt: skip
-        return redirect("export-page", export.pk)
-    if fmt == "csv":
-        response = StreamingHttpResponse(CsvChunks(placements, full_ids))
-    else:
-        # A workbook is a zip, written whole; it spills to a temporary file above 10 MB.
-        spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
-        write_xlsx(placements, spool, full_ids)
-        spool.seek(0)
-        response = FileResponse(spool)
-    response["Content-Type"] = CONTENT_TYPES[fmt]
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
-    return response

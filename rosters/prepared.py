@@ -11,19 +11,24 @@ fetched from /exports/<pk>/ by their asker within a day, then forgotten (`roster
   so a run again tells again harmlessly: a worker that died after storing still tells).
 - `export_fail` marks it failed with the reason, said in the site's language (Chinese: the
   stored texts outlive the request that asked), and tells the asker.
-- The asking is in the access log (rosters.exporting.export_response, as for a direct export);
+- The asking is in the access log (rosters.prepared.export_response, as for a direct export);
   each download is logged again (`export_downloaded`): that is when the data leaves.
 """
 
 import logging
+import tempfile
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 
 from django.conf import settings
 from django.db import transaction
+from django.http import FileResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from cadreprog.background import enqueue, progress_get, progress_set
@@ -31,9 +36,17 @@ from notifications.models import Kind
 from notifications.services import notification_send
 from placements.models import Placement
 from security.models import AccessRecord
-from security.services import access_record
+from security.services import access_record, export_record
 
-from .exporting import placements_in_order, write
+from .exporting import (
+    CONTENT_TYPES,
+    CsvChunks,
+    can_see_full_id_numbers,
+    is_big,
+    placements_in_order,
+    write,
+    write_xlsx,
+)
 from .models import LIFETIME, RosterExport
 
 logger = logging.getLogger(__name__)
@@ -50,9 +63,7 @@ def export_ask(placements, *, fmt: str, user, file_name: str, full_ids: bool, ac
         full_ids=full_ids, access=access,
     )  # fmt: skip
     progress_set(PROGRESS, export.pk, done=0, total=len(ids))
-    from .tasks import export_make
-
-    enqueue(export_make, export.pk, key=f"export-{export.pk}")
+    enqueue("rosters.export_make", export.pk, key=f"export-{export.pk}")
     return export
 
 
@@ -185,3 +196,30 @@ def exports_forget(now=None) -> int:
     """Delete the exports past their day; how many."""
     deleted, _by_model = RosterExport.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+def export_response(placements, *, fmt: str, user, filename: str) -> HttpResponseBase:
+    """An HTTP download of the roster of `placements`, ID numbers masked and dates of birth by
+    month unless permitted. Above settings.EXPORT_BACKGROUND_ROWS rows, a redirect to the page of
+    an export made in the background instead (rosters/prepared.py), which offers the file when
+    it is ready."""
+    # Every export holds personal data: the access log says who took which cadres' rows.
+    record = export_record(placements, user=user, where=f"{filename}.{fmt}")
+    full_ids = can_see_full_id_numbers(user)
+    if is_big(placements):
+        export = export_ask(
+            placements, fmt=fmt, user=user, file_name=f"{filename}.{fmt}", full_ids=full_ids,
+            access=record,
+        )  # fmt: skip
+        return redirect("export-page", export.pk)
+    if fmt == "csv":
+        response = StreamingHttpResponse(CsvChunks(placements, full_ids))
+    else:
+        # A workbook is a zip, written whole; it spills to a temporary file above 10 MB.
+        spool = tempfile.SpooledTemporaryFile(max_size=10 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+        write_xlsx(placements, spool, full_ids)
+        spool.seek(0)
+        response = FileResponse(spool)
+    response["Content-Type"] = CONTENT_TYPES[fmt]
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    return response

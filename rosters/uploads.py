@@ -109,9 +109,7 @@ def upload_start(*, user, data: bytes, file_name: str, batch, rows: int) -> Rost
         state=State.CHECKING, row_count=rows,
     )  # fmt: skip
     progress_set(PROGRESS, upload.token, phase="queued", done=0, at=time.time())
-    from .tasks import upload_check
-
-    enqueue(upload_check, upload.pk, key=f"roster-check-{upload.token}")
+    enqueue("rosters.upload_check", upload.pk, key=f"roster-check-{upload.token}")
     return upload
 
 
@@ -127,9 +125,9 @@ def upload_restart(*, upload: RosterUpload) -> bool:
         upload.state, upload.failure = State.CHECKING, ""
         upload.save(update_fields=["state", "failure"])
     progress_set(PROGRESS, upload.token, phase="queued", done=0, at=time.time())
-    from .tasks import upload_check
-
-    enqueue(upload_check, upload.pk, key=f"roster-check-{upload.token}-{int(time.time())}")
+    enqueue(
+        "rosters.upload_check", upload.pk, key=f"roster-check-{upload.token}-{int(time.time())}"
+    )
     return True
 
 
@@ -151,10 +149,7 @@ def upload_confirm(*, upload: RosterUpload) -> bool:
         upload.confirmed_at = timezone.now()
         upload.save(update_fields=["state", "failure", "confirmations", "confirmed_at"])
     progress_set(PROGRESS, upload.token, phase="queued", done=0, at=time.time())
-    from .tasks import upload_write
-
-    enqueue(
-        upload_write, upload.pk, upload.confirmations,
+    enqueue("rosters.upload_write", upload.pk, upload.confirmations,
         key=f"roster-write-{upload.token}-{upload.confirmations}",
     )  # fmt: skip
     return True
