@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
+from .text import plain
+
 WEBHOOK_SECONDS = 10
 # WeCom refuses markdown content above 4,096 bytes (UTF-8).
 MARKDOWN_BYTES = 4096
@@ -30,7 +32,7 @@ def full_url(url: str) -> str:
 
 
 def email_send(*, recipient: str, title: str, body: str, url: str) -> None:
-    text = body + (f"\n\n{full_url(url)}" if url else "")
+    text = plain(body) + (f"\n\n{full_url(url)}" if url else "")
     try:
         send_mail(title, text, None, [recipient], fail_silently=False)
     except OSError as error:  # SMTP refused, unreachable, timed out (smtplib's errors too)

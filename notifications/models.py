@@ -18,6 +18,8 @@ from django.utils.translation import pgettext_lazy
 
 from cohorts.models import Batch
 
+from .text import plain
+
 
 class Kind(models.TextChoices):
     DEPARTURE = "departure", _("Before a batch departs: who is not yet placed")
@@ -65,6 +67,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def text(self) -> str:
+        """The body as the bell shows it: plain text (notifications/text.py)."""
+        return plain(self.body)
 
 
 class Delivery(models.Model):
