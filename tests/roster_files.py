@@ -36,6 +36,23 @@ def person(n=1, **values) -> dict:
     return row
 
 
+def many_people(rows: int) -> list[dict]:
+    """`rows` different people for SZ-3 (unique ID numbers, born 1970 and on)."""
+    people = []
+    for n in range(rows):
+        born = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 100)
+        surname, given = "王李张刘陈杨赵黄周吴"[n % 10], "伟芳娜敏静丽强磊军洋"[n // 10 % 10]
+        people.append(
+            person(
+                1,
+                姓名=f"{surname}{given}{'一二三四五六七八九十'[n // 100 % 10]}",
+                出生年月=f"{born:%Y.%m}",
+                身份证号=make_id_number(born, male=True, serial=n % 100),
+            )
+        )
+    return people
+
+
 def table(rows: list[dict], header=None) -> list[list]:
     if header is None:
         header = list(rows[0]) if rows else HEADER

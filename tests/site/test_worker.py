@@ -9,7 +9,6 @@ the suite's cache).
   import leaves nothing written; confirming again, with a new worker, writes it once.
 """
 
-import datetime
 import json
 import re
 import time
@@ -17,8 +16,7 @@ import time
 import pytest
 from redis import Redis
 
-from ..factories import make_id_number
-from ..roster_files import csv_bytes, person, table
+from ..roster_files import csv_bytes, many_people, table
 from .conftest import Browser, kill_worker, redis_url
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the servers read what is committed
@@ -28,20 +26,8 @@ IMPORT = "/admin/placements/placement/import/"
 
 
 def roster(rows=ROWS) -> bytes:
-    """`rows` different people for SZ-3 (unique ID numbers), as a district's CSV."""
-    people = []
-    for n in range(rows):
-        born = datetime.date(1970, 1, 1) + datetime.timedelta(days=n // 100)
-        surname, given = "王李张刘陈杨赵黄周吴"[n % 10], "伟芳娜敏静丽强磊军洋"[n // 10 % 10]
-        people.append(
-            person(
-                1,
-                姓名=f"{surname}{given}{'一二三四五六七八九十'[n // 100 % 10]}",
-                出生年月=f"{born:%Y.%m}",
-                身份证号=make_id_number(born, male=True, serial=n % 100),
-            )
-        )
-    return csv_bytes(table(people))
+    """`rows` different people for SZ-3, as a district's CSV."""
+    return csv_bytes(table(many_people(rows)))
 
 
 def progress(browser, server, token) -> dict:
