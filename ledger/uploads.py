@@ -57,7 +57,6 @@ from cadreprog.background import (
 )
 from notifications.models import Kind
 from notifications.services import notification_send
-from spreadsheets import reading
 
 from . import importing
 from .models import DutyUpload
@@ -67,18 +66,6 @@ State = DutyUpload.State
 PROGRESS = "duty-upload"  # the progress's kind in cadreprog.background
 LIFETIME = timedelta(days=1)  # how long an upload is kept, whatever became of it
 PROBLEMS_KEPT = 500  # a file's errors kept to be listed (all are counted)
-
-
-def data_rows(data: bytes) -> int:
-    """About how many data rows the file has (its rows but a header), cheaply."""
-    limit = settings.ROSTER_UPLOAD_MAX_ROWS
-    return max(reading.count_rows(data, beyond=limit) - 1, 0)
-
-
-def in_background(rows: int) -> bool:
-    """Whether an upload of `rows` data rows is imported in the background. A file beyond the
-    upload limit is not: it is refused at once, in the request."""
-    return settings.ROSTER_BACKGROUND_ROWS < rows < settings.ROSTER_UPLOAD_MAX_ROWS
 
 
 def status_url(upload: DutyUpload) -> str:

@@ -26,6 +26,7 @@ from cohorts.terms import today
 from placements.models import Placement
 from placements.order import sorted_by_group
 from security.services import export_record
+from spreadsheets import uploads as spreadsheet_uploads
 
 from . import exporting, importing, services, statistics, uploads
 from .forms import BatchOptions, ClaimForm, ProjectForm, RecordForm, SuggestionForm, UploadForm
@@ -134,8 +135,10 @@ def lead_duties_import(request, pk):
         return lead_duties(request, batch.pk, upload_form=form)
     upload = form.cleaned_data["file"]
     data = upload.read()
-    rows = uploads.data_rows(data)
-    if uploads.in_background(rows):  # imported by the worker; its page shows the progress
+    rows = spreadsheet_uploads.data_rows(data)
+    if spreadsheet_uploads.in_background(
+        rows
+    ):  # imported by the worker; its page shows the progress
         kept = uploads.upload_start(
             user=request.user, batch=batch, data=data, file_name=upload.name, rows=rows
         )

@@ -32,6 +32,7 @@ from placements.models import Placement, RosterImport, RosterUpload
 from placements.services import changes_shown
 from security.models import AccessRecord
 from security.services import access_record, full_id_record
+from spreadsheets import uploads as spreadsheet_uploads
 from spreadsheets.uploads import checked_upload
 
 from . import exporting, importing, prepared, uploads, workbooks
@@ -107,8 +108,8 @@ def import_view(request, site):
         if form.is_valid():
             upload, batch = form.cleaned_data["file"], form.cleaned_data["batch"]
             data = upload.read()
-            rows = uploads.data_rows(data)
-            if uploads.in_background(rows):
+            rows = spreadsheet_uploads.data_rows(data)
+            if spreadsheet_uploads.in_background(rows):
                 kept = uploads.upload_start(
                     user=request.user, data=data, file_name=upload.name, batch=batch, rows=rows
                 )

@@ -60,7 +60,6 @@ from cadreprog.background import (
 from notifications.models import Kind
 from notifications.services import notification_send
 from placements.models import RosterImport, RosterUpload
-from spreadsheets import reading
 from spreadsheets.problems import Problem
 
 from . import importing
@@ -72,18 +71,6 @@ LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
 WRITE_CHUNK_ROWS = 1000  # rows written at a time by the background import (its progress)
 RUNNING = (State.CHECKING, State.WRITING)
-
-
-def data_rows(data: bytes) -> int:
-    """About how many data rows the file has (its rows but a header), cheaply."""
-    limit = settings.ROSTER_UPLOAD_MAX_ROWS
-    return max(reading.count_rows(data, beyond=limit) - 1, 0)
-
-
-def in_background(rows: int) -> bool:
-    """Whether an upload of `rows` data rows is read in the background. A file beyond the
-    upload limit is not: it is refused at once, in the request."""
-    return settings.ROSTER_BACKGROUND_ROWS < rows < settings.ROSTER_UPLOAD_MAX_ROWS
 
 
 def status_url(upload: RosterUpload) -> str:
