@@ -4,8 +4,9 @@ long until the preview, and until the rows are written.
 On a fresh PostgreSQL database (DATABASE_URL's server, the name with "_bench_upload" appended),
 with Redis (REDIS_URL, default redis://127.0.0.1:6379/12, emptied first): gunicorn and a Celery
 worker, as a deployment runs them, and a plain HTTP client that logs in, uploads a CSV of ROWS
-people (default 20,000) for one batch, polls the progress until the preview, confirms and polls
-until it is written.
+people for one batch (default 19,999: with its header, a file of 20,000 rows, the upload limit
+ROSTER_UPLOAD_MAX_ROWS), polls the progress until the preview, confirms and polls until it is
+written.
 
     .venv/bin/python bench/background_upload.py [ROWS]
 """
@@ -17,7 +18,6 @@ import secrets
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -85,9 +85,9 @@ def progress(browser, base, token) -> dict:
 
 
 def wait(browser, base, token, state, started) -> float:
-    while progress(browser, base, token)["state"] != state:
-        if time.perf_counter() - started > 600:
-            raise SystemExit(f"not {state} after 10 minutes")
+    while (now := progress(browser, base, token))["state"] != state:
+        if now["state"] == "failed" or time.perf_counter() - started > 600:
+            raise SystemExit(f"not {state}: {now}; the servers' log is var/bench/upload.log")
         time.sleep(0.1)
     return time.perf_counter() - started
 
@@ -98,7 +98,8 @@ def main(rows: int) -> dict:
     data = csv_bytes(table(many_people(rows)))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = tempfile.TemporaryFile()  # noqa: SIM115 (the processes write to it until the end)
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    log = (ROOT / "var" / "bench" / "upload.log").open("wb")  # noqa: SIM115 (until the end)
     bin_ = Path(sys.executable).parent
     processes = [
         start([str(bin_ / "gunicorn"), "cadreprog.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -137,4 +138,4 @@ def main(rows: int) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000)))
+    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 19_999)))
