@@ -53,7 +53,7 @@ migrations-check: install
 # What production settings report: must be nothing.
 deploy-check: install
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))") \
-	  ALLOWED_HOSTS=cadreprog.example.org \
+	  ALLOWED_HOSTS=cadreprog.example.org SITE_URL=https://cadreprog.example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # A consistent backup of the database (DATABASE_URL) into BACKUP_DIR (default var/backups).

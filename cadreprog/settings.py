@@ -74,6 +74,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs longer than half an hour (a 20,000-row import takes seconds): one that hangs is
+# stopped and recorded as failed, not retried, and frees its worker.
+CELERY_TASK_TIME_LIMIT = 1800
 # Seconds after which a task taken by a worker that vanished is handed to another worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
@@ -113,8 +116,11 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cadreprog@localhost")
+# A mail server that does not answer holds a worker (or, inline, a request) this long at most.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where links in e-mail and group-chat messages point, e.g. https://cadreprog.example.org.
+# Where links in e-mail and group-chat messages point, e.g. https://cadreprog.example.org
+# (`check --deploy` warns while it is this machine's address).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # The city's districts in its official order, which every list and chart of districts follows

@@ -12,6 +12,7 @@ them ahead of the views, every few minutes and after a change, and keeps them un
 with REDIS_URL the cache and its version are shared by every app server.
 """
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
@@ -311,7 +312,9 @@ def dashboard(user, on: date | None = None) -> Dashboard:
 
 def cache_key(on: date) -> str:
     """Staff's figures of `on` in the active language, at the current version."""
-    return f"dashboard:{get_language()}:{on.isoformat()}:{cache.get_or_set(VERSION_KEY, 0)}"
+    # The version never expires; if the cache loses it, a new one is a time never used before.
+    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    return f"dashboard:{get_language()}:{on.isoformat()}:{version}"
 
 
 def staff_figures_cache(*, on: date, seconds: int = CACHE_SECONDS) -> Dashboard:
@@ -337,7 +340,9 @@ def _version_up():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1)
+        # Gone (evicted, or a fresh cache): a version never used before, never one that may
+        # still name figures counted before a change.
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def _dashboard(placements, batches, on: date) -> Dashboard:

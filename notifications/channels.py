@@ -7,6 +7,7 @@ robot's address is a secret (whoever holds it posts to the group): it is shown o
 `webhook_masked`, and it never appears in a recorded error (`_scrubbed`).
 """
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -35,7 +36,7 @@ def email_send(*, recipient: str, title: str, body: str, url: str) -> None:
     text = plain(body) + (f"\n\n{full_url(url)}" if url else "")
     try:
         send_mail(title, text, None, [recipient], fail_silently=False)
-    except OSError as error:  # SMTP refused, unreachable, timed out (smtplib's errors too)
+    except (OSError, ValueError) as error:  # SMTP refused, unreachable, timed out; a bad header
         raise DeliveryError(str(error) or error.__class__.__name__) from error
 
 
@@ -60,7 +61,8 @@ def wechat_send(*, webhook: str, title: str, body: str, url: str) -> None:
     try:
         with urllib.request.urlopen(request, timeout=WEBHOOK_SECONDS) as response:
             answer = response.read()
-    except (OSError, ValueError) as error:  # refused, timed out, HTTP error, a bad address
+    # Refused, timed out, an HTTP error, a bad address; a peer that speaks no HTTP.
+    except (OSError, ValueError, http.client.HTTPException) as error:
         raise DeliveryError(_scrubbed(str(error) or error.__class__.__name__, webhook)) from error
     try:
         errcode = json.loads(answer or b"{}").get("errcode", 0)

@@ -16,6 +16,7 @@ delivery SENDING; `deliveries_retry` takes it up again after STALE_MINUTES (the 
 go out twice: better twice than never, for a reminder).
 """
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -27,6 +28,7 @@ from cadreprog.background import enqueue
 from .channels import DeliveryError, email_send, wechat_send
 from .models import Delivery
 
+logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 STALE_MINUTES = 15
 Status = Delivery.Status
@@ -42,7 +44,7 @@ def delivery_claim(delivery_id: int) -> Delivery | None:
     now = timezone.now()
     stale = now - timedelta(minutes=STALE_MINUTES)
     claimable = Q(status__in=[Status.PENDING, Status.FAILED]) | Q(
-        status=Status.SENDING, tried_at__lt=stale
+        status=Status.SENDING, tried_at__lt=stale, attempts__lt=MAX_ATTEMPTS
     )
     claimed = (
         Delivery.objects.filter(claimable, pk=delivery_id)
@@ -78,7 +80,13 @@ def delivery_send(self, delivery_id: int) -> str:
     if delivery is None:
         return "done"
     try:
-        _send(delivery)
+        try:
+            _send(delivery)
+        except DeliveryError:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever else: recorded, never left SENDING
+            logger.exception("delivery %s", delivery.pk)
+            raise DeliveryError(error.__class__.__name__) from error
     except DeliveryError as error:
         Delivery.objects.filter(pk=delivery.pk).update(
             status=Status.FAILED, last_error=str(error)[:2000]
@@ -110,6 +118,6 @@ def deliveries_retry() -> int:
     lost = Delivery.objects.filter(
         Q(status=Status.FAILED, attempts__lt=MAX_ATTEMPTS, tried_at__lt=stale)
         | Q(status=Status.PENDING, created_at__lt=stale)
-        | Q(status=Status.SENDING, tried_at__lt=stale)
+        | Q(status=Status.SENDING, tried_at__lt=stale, attempts__lt=MAX_ATTEMPTS)
     )
     return deliveries_requeue(lost)

@@ -40,6 +40,7 @@ from cohorts.terms import TermStatus
 from ledger import statistics
 from ledger.models import Topic
 from notifications.models import Kind
+from notifications.text import literal
 from placements.models import Placement, PlacementStatus
 from placements.order import group_sort_key
 
@@ -113,7 +114,7 @@ def day_text(day: date) -> str:
 
 
 def group_name(group: str) -> str:
-    return group or _("No group")
+    return literal(group) if group else _("No group")
 
 
 def by_group(counts: dict) -> str:
@@ -130,7 +131,7 @@ def listed(items) -> str:
 
 
 def names(placements, limit: int = NAMES_SHOWN) -> str:
-    shown = [p.cadre.name for p in placements[:limit]]
+    shown = [literal(p.cadre.name) for p in placements[:limit]]
     more = len(placements) - len(shown)
     text = listed(shown)
     return text + (_(" and %(count)d more") % {"count": more} if more else "")
@@ -162,9 +163,12 @@ def departures(on: date, staff) -> Iterator[Reminder]:
         days = starts[batch.start_date]
         body = departure_body(batch, days, totals[batch.pk], unplaced[batch.pk])
         if days == 1:
-            title = _("%(batch)s departs tomorrow") % {"batch": batch}
+            title = _("%(batch)s departs tomorrow") % {"batch": literal(batch)}
         else:
-            title = _("%(batch)s departs in %(days)d days") % {"batch": batch, "days": days}
+            title = _("%(batch)s departs in %(days)d days") % {
+                "batch": literal(batch),
+                "days": days,
+            }
         yield Reminder(
             kind=Kind.DEPARTURE,
             key=f"departure-{days}:{batch.pk}:{on}",
@@ -178,7 +182,12 @@ def departures(on: date, staff) -> Iterator[Reminder]:
 
 
 def departure_body(batch, days: int, total: int, unplaced: dict) -> str:
-    params = {"batch": batch, "date": day_text(batch.start_date), "days": days, "total": total}
+    params = {
+        "batch": literal(batch),
+        "date": day_text(batch.start_date),
+        "days": days,
+        "total": total,
+    }
     lines = [_("%(batch)s departs on %(date)s, with %(total)d cadres.") % params]
     count = sum(unplaced.values())
     if count:
@@ -210,7 +219,7 @@ def check_ins(on: date, staff) -> Iterator[Reminder]:
             pending[p.batch_id].append(p)
     for batch in batches:
         waiting = pending[batch.pk]
-        params = {"batch": batch, "total": totals[batch.pk], "count": len(waiting)}
+        params = {"batch": literal(batch), "total": totals[batch.pk], "count": len(waiting)}
         opening = _("Today is the first day of %(batch)s, with %(total)d cadres.") % params
         if waiting:
             title = _("%(batch)s starts today: %(count)d not checked in") % params
@@ -271,10 +280,10 @@ def dailies(on: date) -> Iterator[Reminder]:
         lagging = [r for r in rollups if r.lagging]
         if not due_today and not lagging:
             continue
-        params = {"batch": batch, "day": term.day_number(on), "days": term.days}
+        params = {"batch": literal(batch), "day": term.day_number(on), "days": term.days}
         lines = []
         if due_today:
-            duties = listed(duty.name for duty in due_today)
+            duties = listed(literal(duty.name) for duty in due_today)
             lines.append(_("Due today: %(duties)s.") % {"duties": duties})
         if lagging:
             lines.append(_("Behind:"))
@@ -283,7 +292,7 @@ def dailies(on: date) -> Iterator[Reminder]:
                 lines.append(
                     _("- %(duty)s: %(count)d (%(names)s)")
                     % {
-                        "duty": rollup.duty.name,
+                        "duty": literal(rollup.duty.name),
                         "count": len(behind),
                         "names": names(behind, BEHIND_SHOWN),
                     }
@@ -327,10 +336,11 @@ def weeklies(on: date, staff) -> Iterator[Reminder]:
         row = counts.get(batch.pk, {"total": 0, "placed": 0, "arrived": 0})
         lagging = [r for r in rollups if r.lagging]
         behind = listed(
-            _("%(duty)s %(count)d") % {"duty": r.duty.name, "count": r.lagging} for r in lagging
+            _("%(duty)s %(count)d") % {"duty": literal(r.duty.name), "count": r.lagging}
+            for r in lagging
         )
         params = {
-            "batch": batch,
+            "batch": literal(batch),
             "describe": batch.term.describe(on),
             "total": row["total"],
             "placed": row["placed"],
@@ -379,14 +389,16 @@ def defences(on: date, staff) -> Iterator[Reminder]:
         for topic in by_batch[batch.pk]:
             people = list(topic.claimants.all())
             who = names(people) if people else _("not claimed yet")
-            lines.append(_("- %(title)s: %(names)s") % {"title": topic.title, "names": who})
+            lines.append(
+                _("- %(title)s: %(names)s") % {"title": literal(topic.title), "names": who}
+            )
         lines.append(_("Please have the reports ready."))
         body = "\n".join(lines)
         yield Reminder(
             kind=Kind.DEFENCE,
             key=f"defence:{batch.pk}:{day}",
             title=_("%(batch)s: mid-term defence in %(days)d days")
-            % {"batch": batch, "days": DEFENCE_DAYS},
+            % {"batch": literal(batch), "days": DEFENCE_DAYS},
             body=body,
             url=url("ledger-lead-outcomes", pk=batch.pk),
             users=recipients(batch.leads.all(), staff),

@@ -100,14 +100,21 @@ def upload_start(*, user, data: bytes, file_name: str, batch, rows: int) -> Rost
     return upload
 
 
+def _unless_being_worked_on(upload: RosterUpload) -> RosterUpload | None:
+    """The upload, locked, or None when a task holds it: its import is running now (however
+    long it showed no progress), so there is nothing to start again. Never waits for the task:
+    a request must not hang until an import ends."""
+    return RosterUpload.objects.select_for_update(skip_locked=True).filter(pk=upload.pk).first()
+
+
 def upload_restart(*, upload: RosterUpload) -> bool:
     """Start again what stalled or failed: the check, or (once confirmed) the import.
     False when there is nothing to start again."""
     if upload.confirmed_at is not None:
         return upload_confirm(upload=upload)
     with transaction.atomic():
-        upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
-        if not (upload.state == State.FAILED or _stalled(upload)):
+        upload = _unless_being_worked_on(upload)
+        if upload is None or not (upload.state == State.FAILED or _stalled(upload)):
             return False
         upload.state, upload.failure = State.CHECKING, ""
         upload.save(update_fields=["state", "failure"])
@@ -123,8 +130,8 @@ def upload_confirm(*, upload: RosterUpload) -> bool:
     "writing" and queue the import. False when it cannot be confirmed (not checked, has
     errors, imported already, or being written and not stalled)."""
     with transaction.atomic():
-        upload = RosterUpload.objects.select_for_update().get(pk=upload.pk)
-        confirmable = (
+        upload = _unless_being_worked_on(upload)
+        confirmable = upload is not None and (
             (upload.state == State.CHECKED and upload.ok)
             or (upload.state == State.FAILED and upload.confirmed_at is not None)
             or (upload.state == State.WRITING and _stalled(upload))

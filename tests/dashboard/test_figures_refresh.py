@@ -2,6 +2,7 @@
 and, with a worker, once after a change commits."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -126,3 +127,20 @@ def test_without_a_worker_a_change_queues_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         PlacementFactory(batch=sz3)
     assert runs == []
+
+
+def test_a_lost_version_never_comes_back_to_figures_counted_before(staff_client, sz3):
+    from django.core.cache import cache
+    from django.db.models.signals import post_save
+    from factory.django import mute_signals
+
+    from dashboard.figures import VERSION_KEY, figures_changed
+
+    cache.set(VERSION_KEY, 1)
+    staff_client.get("/")  # counted and kept under version 1
+    cache.delete(VERSION_KEY)  # evicted, or expired: the next change must not reuse 1
+    with mute_signals(post_save):  # written in bulk, as an import does, which then says so once
+        PlacementFactory(batch=sz3)
+    figures_changed()
+    page = staff_client.get("/").content.decode()
+    assert re.search(r'<dd><a href="/cadres/[^"]*">1</a>', page)

@@ -1,8 +1,13 @@
 """notification_send and its channels: once per key, mute per kind, e-mail, the robot's
 markdown JSON, failures recorded, retries with growing waits."""
 
+import datetime
+import socket
+import threading
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from notifications import tasks
 from notifications.channels import webhook_masked
@@ -170,3 +175,60 @@ def test_the_periodic_run_leaves_recent_failures_to_the_workers_retry(sz3, broke
 def test_the_masked_address_keeps_the_start_and_end_of_the_key():
     url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=ab12cd34-5678-90ef-7f"
     assert webhook_masked(url) == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=ab12…7f"
+
+
+@pytest.fixture
+def not_http():
+    """A peer on loopback that answers a line that is no HTTP (as Redis or SMTP would)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+
+    def answer():
+        connection, _address = server.accept()
+        connection.recv(65536)
+        connection.sendall(b"+OK not http\r\n")
+        connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/send?key=SECRETKEY12345"
+    server.close()
+
+
+def test_a_peer_that_speaks_no_http_is_a_recorded_failure(sz3, not_http):
+    sz3.wechat_webhook = not_http
+    sz3.save()
+    send([], batch=sz3, chat=True)  # no exception reaches the caller
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.last_error and "SECRETKEY12345" not in delivery.last_error
+
+
+def test_a_title_mail_refuses_is_a_recorded_failure(lead):
+    notification_send(users=[lead], kind=Kind.DEPARTURE, key="k", title="第一行\n第二行")
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED
+
+
+def test_an_unforeseen_fault_is_recorded_never_left_sending(sz3, robot, monkeypatch):
+    sz3.wechat_webhook = robot.url
+    sz3.save()
+
+    def broken(**kwargs):
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(tasks, "wechat_send", broken)
+    send([], batch=sz3, chat=True)
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.last_error) == (Delivery.Status.FAILED, "RuntimeError")
+
+
+def test_a_delivery_left_sending_with_no_attempts_left_is_not_taken_up_again(sz3, robot):
+    sz3.wechat_webhook = robot.url
+    sz3.save()
+    send([], batch=sz3, chat=True)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    Delivery.objects.update(
+        status=Delivery.Status.SENDING, attempts=tasks.MAX_ATTEMPTS, tried_at=long_ago
+    )
+    assert deliveries_retry() == 0

@@ -247,3 +247,10 @@ def test_a_long_list_of_who_is_behind_ends_with_how_many_more(batch, lead, log):
     line = next(line for line in reminder.body.splitlines() if line.startswith("- 学习日志"))
     assert line.startswith("- 学习日志：12人（") and line.endswith("，另有2人）")
     assert line.count("、") == 9
+
+
+def test_a_group_named_like_a_link_posts_no_link_to_the_chat(batch):
+    PlacementFactory(batch=batch, group="[点此签到](http://evil.cn/x)")
+    [reminder] = due(START, "check_in")
+    assert "](" not in reminder.chat_body
+    assert "［点此签到］（http://evil.cn/x）：1人" in reminder.chat_body

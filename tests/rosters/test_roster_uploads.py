@@ -3,9 +3,11 @@ page, the check and the import run as tasks (inline here: no REDIS_URL), their s
 kept on the RosterUpload, their progress a small JSON endpoint."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -230,3 +232,34 @@ def test_uploads_forget_keeps_only_what_is_fresh_or_being_written(sz3, admin_use
     make(State.WRITING, old, confirmed_at=old)  # nothing for a day: gone too
     assert tasks.uploads_forget() == 5
     assert set(RosterUpload.objects.values_list("pk", flat=True)) == {fresh, writing}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_a_stalled_upload_a_task_still_holds_answers_at_once(admin_user, sz3):
+    """The import still runs (it holds the upload's row), only silent for long: confirming
+    again is refused at once rather than waiting for it to end."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks: its writers queue for the whole database")
+    kept = RosterUpload.objects.create(
+        token="a" * 32, user=admin_user, file_name="x.csv", data=b"", row_count=3,
+        state=State.WRITING, confirmations=1,
+        confirmed_at=timezone.now() - datetime.timedelta(minutes=2),
+    )  # fmt: skip
+    holding, done = threading.Event(), threading.Event()
+
+    def task():
+        with transaction.atomic():
+            RosterUpload.objects.select_for_update().get(pk=kept.pk)
+            holding.set()
+            done.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=task)
+    thread.start()
+    holding.wait(10)
+    try:
+        assert uploads.upload_confirm(upload=kept) is False
+    finally:
+        done.set()
+        thread.join()
+    assert uploads.upload_confirm(upload=kept) is True  # once the task has let go
