@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cadreprog.pagination import LargeTableAdmin
+from cadreprog.records import ReadOnlyRecordAdmin
 from notifications.channels import (
     DeliveryError,
     is_web_address,
@@ -20,7 +21,7 @@ from notifications.tasks import deliveries_requeue
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(LargeTableAdmin, admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyRecordAdmin, LargeTableAdmin, admin.ModelAdmin):
     """Read-only for whoever may view deliveries (the staff group); "send again" needs
     notifications.retry_delivery (the staff group too)."""
 
@@ -33,16 +34,6 @@ class DeliveryAdmin(LargeTableAdmin, admin.ModelAdmin):
     actions = ["send_again"]
     fields = ["created_at", "status", "channel", "kind", "attempts", "tried_at", "sent_at",
               "recipient", "batch", "title", "body", "url", "last_error"]  # fmt: skip
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.retry_delivery")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cadreprog.records import ReadOnlyRecordAdmin
 from cohorts.models import Cadre
 from security.models import AccessRecord
 
@@ -13,7 +14,7 @@ admin.site.unregister(TOTPDevice)
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
+class AccessRecordAdmin(ReadOnlyRecordAdmin, admin.ModelAdmin):
     """Read-only: staff read the log; nobody adds, changes or deletes it from the app."""
 
     list_display = ["created_at", "who", "kind", "where", "cadre_count"]
@@ -21,16 +22,6 @@ class AccessRecordAdmin(admin.ModelAdmin):
     search_fields = ["who", "where"]
     date_hierarchy = "created_at"
     fields = ["created_at", "who", "user", "kind", "where", "cadre_count", "cadre_list"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("cadres"))
     def cadre_list(self, obj):

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cadreprog.pagination import LargeTableAdmin
+from cadreprog.records import ReadOnlyRecordAdmin
 from cohorts import privacy
 from cohorts.models import Batch
 from placements.models import Placement, RosterImport, RosterUpload
@@ -297,7 +298,7 @@ def export_batches(modeladmin, request, queryset):
 
 
 @admin.register(RosterImport)
-class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
+class RosterImportAdmin(ReadOnlyRecordAdmin, LargeTableAdmin, admin.ModelAdmin):
     list_display = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
                     "new_count", "updated_count", "unchanged_count", "error_count"]  # fmt: skip
     list_filter = ["outcome", "source", "batches"]
@@ -306,9 +307,6 @@ class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
     fields = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
               ("new_count", "updated_count", "unchanged_count", "error_count"),
               "error_list", "change_list"]  # fmt: skip
-    readonly_fields = [
-        name for item in fields for name in (item if isinstance(item, tuple) else [item])
-    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("batches")
@@ -323,15 +321,6 @@ class RosterImportAdmin(LargeTableAdmin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return can_import(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("batches"))
     def batch_list(self, obj):
