@@ -95,8 +95,8 @@ def generate(scale: dict) -> dict:
     _copy(
         "cohorts_batch",
         ["id", "programme_id", "number", "start_date", "term_days", "planned_size", "postponed",
-         "postponement_reason", "notes", "version"],
-        ((b, p, n, start, 100, per_batch, False, "", "", 1) for b, p, n, start in batches),
+         "postponement_reason", "notes", "version", "wechat_webhook"],
+        ((b, p, n, start, 100, per_batch, False, "", "", 1, "") for b, p, n, start in batches),
     )  # fmt: skip
     units = scale["host_units"]
     _copy(
