@@ -21,7 +21,9 @@ from cohorts.models import Batch, Programme
 from cohorts.pinyin import person_pinyin, unit_pinyin
 from cohorts.roles import LEAD_GROUP
 from cohorts.text import pinyin_sort_key
-from placements.models import Category, HostUnit, PlacementStatus, host_unit_key
+from demo import ledger as demo_ledger
+from ledger.models import Duty
+from placements.models import Category, HostUnit, Placement, PlacementStatus, host_unit_key
 from placements.ranks import TIER_OF_RANK
 
 SEED = 20261122
@@ -170,7 +172,25 @@ def generate(scale: dict) -> dict:
     lead = users.create_user("bench-lead", "", PASSWORD)
     lead.groups.add(*Group.objects.filter(name=LEAD_GROUP))
     Batch.objects.get(pk=lead_batch_id).leads.add(lead)
+    _ledger(Batch.objects.get(pk=lead_batch_id), rng)
     return facts()
+
+
+def _ledger(batch: Batch, rng: random.Random):
+    """The duties every programme sets, and for the lead's batch under way what the demo's live
+    batch has: progress entries up to yesterday, topics with claimants, suggestions and projects
+    (demo/ledger.py's generators), so that the lead's pages show a batch at work."""
+    Duty.objects.bulk_create(
+        Duty(programme=programme, name=name, cadence=cadence, target=target, order=i)
+        for programme in Programme.objects.exclude(code=IMPORT_PROGRAMME)
+        for i, (name, cadence, target) in enumerate(demo_ledger.EVERY_CADRE)
+    )
+    people = list(Placement.objects.filter(batch=batch).select_related("batch", "host_unit"))
+    duties = list(Duty.objects.filter(programme_id=batch.programme_id))
+    demo_ledger._live_progress(batch, people, duties, rng)
+    demo_ledger._topics(batch, people, rng)
+    outcomes = {batch.code: (70, 27, 12)}  # as many as SZ-1 reported
+    demo_ledger._outcomes({batch.code: batch}, {batch.code: people}, rng, outcomes)
 
 
 def facts() -> dict:

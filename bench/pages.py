@@ -63,6 +63,11 @@ def pages(facts: dict) -> list[tuple[str, str, str]]:
         ("dashboard", "staff", reverse("dashboard")),
         ("team lead's home", "lead", reverse("lead-home")),
         ("team lead's batch", "lead", reverse("lead-batch", args=[facts["lead_batch_id"]])),
+        (
+            "team lead's outcomes",
+            "lead",
+            reverse("ledger-lead-outcomes", args=[facts["lead_batch_id"]]),
+        ),  # fmt: skip
     ]
     return [m for m in measured if m]
 

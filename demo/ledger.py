@@ -176,10 +176,10 @@ def _topics(batch, placements, rng) -> list[Topic]:
     return topics
 
 
-def _outcomes(by_code, in_batch, rng):
-    amounts = _amounts(sum(n for _s, _i, n in OUTCOMES.values()), rng)
+def _outcomes(by_code, in_batch, rng, outcomes=OUTCOMES):
+    amounts = _amounts(sum(n for _s, _i, n in outcomes.values()), rng)
     suggestions, projects, suggestion_credits, project_credits = [], [], [], []
-    for code, (n_suggestions, n_institutional, n_projects) in OUTCOMES.items():
+    for code, (n_suggestions, n_institutional, n_projects) in outcomes.items():
         batch, people = by_code[code], in_batch[code]
         term = batch.term
         for i in range(n_suggestions):
