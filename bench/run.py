@@ -73,9 +73,16 @@ from pages import measure_pages  # noqa: E402
 from roster_samples import write_roster  # noqa: E402
 
 WORK = ROOT / "var" / "bench"
-TARGETS = {"import_rows_per_second": 5_000, "import_rss_mb": 400, "page_p95_ms": 150,
-           "page_queries": 12, "export_rows_per_second": 20_000, "load_rps": 150,
-           "load_p95_ms": 300}  # fmt: skip
+# Issue 18's targets: the first import of the larger file at ≥ 5,000 rows/s and within 60× of
+# COPY, a re-import faster than a first; every page within 150 ms at p95; under load ≥ 50
+# requests/s at p95 ≤ 500 ms without errors; the export at ≥ 20,000 rows/s; the middleware's
+# fixed cost ≤ 10 ms of CPU on a trivial authenticated page.
+TARGETS = {"import_rows_per_second": 5_000, "import_copy_ratio": 60, "import_rss_mb": 400,
+           "page_p95_ms": 150, "page_queries": 12, "export_rows_per_second": 20_000,
+           "load_rps": 50, "load_p95_ms": 500, "middleware_cpu_ms": 10}  # fmt: skip
+# The figures this round started from (a copy of docs/benchmarks.json of 2026-11-22): the
+# report's summary sets them beside the new ones.
+BEFORE = ROOT / "docs" / "benchmarks-before.json"
 
 
 def fresh_database():
@@ -190,6 +197,87 @@ def mark(ok: bool) -> str:
     return "✓" if ok else "✗ missed"
 
 
+def headline(record: dict) -> dict:
+    """The figures the targets are about, each as (text, met), from one run's record."""
+    t, figures = TARGETS, {}
+    if record.get("imports"):
+        last, a = record["imports"][-1], record["anchors"]
+        first, again = last["first"], last["again"]
+        figures["import"] = (
+            f"{first['rows_per_second']:,} rows/s, {a['ours_to_copy']}× COPY",
+            first["rows_per_second"] >= t["import_rows_per_second"]
+            and a["ours_to_copy"] <= t["import_copy_ratio"],
+        )
+        figures["reimport"] = (
+            f"{again['rows_per_second']:,} rows/s",
+            again["seconds"] < first["seconds"],
+        )
+        peak = max(first["peak_rss_mb"], again["peak_rss_mb"])
+        figures["import_rss"] = (f"{peak} MB", peak <= t["import_rss_mb"])
+    if record.get("pages"):
+        pages = record["pages"]
+        within = [p for p in pages if p["p95_ms"] <= t["page_p95_ms"]
+                  and p["queries"] <= t["page_queries"]]  # fmt: skip
+        slowest = max(pages, key=lambda p: p["p95_ms"])
+        figures["pages"] = (
+            f"{len(within)} of {len(pages)} within {t['page_p95_ms']} ms; slowest "
+            f"{slowest['p95_ms']:g} ms ({slowest['page']})",
+            len(within) == len(pages),
+        )
+    if record.get("load"):
+        load_ = record["load"]
+        figures["load"] = (
+            f"{load_['requests_per_second']} requests/s, p95 {load_['p95_ms']:g} ms, "
+            f"{load_['failures'] + load_['server_errors']} errors",
+            load_["requests_per_second"] >= t["load_rps"] and load_["p95_ms"] <= t["load_p95_ms"]
+            and load_["server_errors"] == 0 and load_["failures"] == 0,
+        )  # fmt: skip
+    if record.get("exports"):
+        export = record["exports"][-1]
+        figures["export"] = (
+            f"{export['rows_per_second']:,} rows/s ({export['rows']:,} rows, "
+            f"{export['peak_rss_mb']} MB)",
+            export["rows_per_second"] >= t["export_rows_per_second"],
+        )
+    if record.get("middleware"):
+        cost = record["middleware"]["cpu_ms_per_request"]
+        figures["middleware"] = (f"{cost} ms CPU", cost <= t["middleware_cpu_ms"])
+    return figures
+
+
+def summary(record: dict) -> list[str]:
+    """The targets at a glance: this run beside the run this round started from."""
+    t = TARGETS
+    labels = {
+        "import": (f"{record['anchors']['rows']:,}-row first import" if record.get("anchors")
+                   else "first import",
+                   f"≥ {t['import_rows_per_second']:,} rows/s and ≤ {t['import_copy_ratio']}× "
+                   "COPY"),
+        "reimport": ("the same file again (all unchanged)", "faster than the first"),
+        "import_rss": ("import's peak memory", f"≤ {t['import_rss_mb']} MB"),
+        "pages": ("pages at p95", f"all ≤ {t['page_p95_ms']} ms, ≤ {t['page_queries']} queries"),
+        "load": ("under load (locust)", f"≥ {t['load_rps']} requests/s, p95 ≤ "
+                 f"{t['load_p95_ms']} ms, 0 errors"),
+        "export": ("CSV export", f"≥ {t['export_rows_per_second']:,} rows/s, memory flat"),
+        "middleware": ("fixed cost per request", f"≤ {t['middleware_cpu_ms']} ms CPU"),
+    }  # fmt: skip
+    now = headline(record)
+    before = headline(json.loads(BEFORE.read_text())) if BEFORE.exists() else {}
+    lines = [
+        "## Targets",
+        "",
+        "| what | before (2026-11-22) | now | target | met |",
+        "|---|---|---|---|---|",
+    ]
+    for key, (label, target) in labels.items():
+        if key in now:
+            text, ok = now[key]
+            lines.append(
+                f"| {label} | {before.get(key, ('–',))[0]} | {text} | {target} | {mark(ok)} |"
+            )
+    return lines + [""]
+
+
 def report(record: dict) -> str:
     t = TARGETS
     lines = [
@@ -203,12 +291,14 @@ def report(record: dict) -> str:
         "",
         f"Machine: {record['machine']}. Date: {record['date']}.",
         "",
+        *summary(record),
         "## 1. Roster import from the command line",
         "",
         "`manage.py import_roster FILE --json` in its own process, end to end (start-up, reading,",
         "checks, matching against the archive, writing in one transaction), rows spread over 10",
-        f"batches. Target: ≥ {t['import_rows_per_second']:,} rows/s, peak RSS ≤ "
-        f"{t['import_rss_mb']} MB.",
+        f"batches. Target: the first import of the larger file at ≥ "
+        f"{t['import_rows_per_second']:,} rows/s and within {t['import_copy_ratio']}× of COPY, "
+        f"a re-import faster than a first, peak RSS ≤ {t['import_rss_mb']} MB.",
         "",
         "| rows | import | seconds | rows/s | peak RSS | target |",
         "|---:|---|---:|---:|---:|---|",
@@ -230,10 +320,11 @@ def report(record: dict) -> str:
         "| path | seconds | ours compared |",
         "|---|---:|---|",
         f"| PostgreSQL `COPY` into a staging table (nothing checked) | {a['copy_seconds']} | "
-        f"ours takes {a['ours_to_copy']}× as long |",
+        f"ours takes {a['ours_to_copy']}× as long "
+        f"({mark(a['ours_to_copy'] <= t['import_copy_ratio'])} target ≤ "
+        f"{t['import_copy_ratio']}×) |",
         f"| django-import-export `ModelResource`, default options, one table (cadres) | "
-        f"{a['model_resource_seconds']} | ours is {a['model_resource_to_ours']}× faster "
-        f"({mark(a['model_resource_to_ours'] >= 10)} target ≥ 10×) |",
+        f"{a['model_resource_seconds']} | ours is {a['model_resource_to_ours']}× faster |",
         "",
         "## 2. Pages: server time and queries",
         "",
