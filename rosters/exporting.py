@@ -11,6 +11,11 @@ behind a leading apostrophe ('=1+1), which the import removes again; in XLSX eve
 a string cell, never a formula. For a user without 可查看完整身份证号 the ID number is masked and
 the date of birth is its month (cohorts/privacy.py); the import takes both back.
 
+Rows are read as values (ROW_FIELDS), never as model instances, in one query read in chunks,
+plus the batches and programmes once: memory stays flat and the queries do not grow with the
+rows (tests/rosters/test_export_rows.py, which also holds the rows to what the model instances
+give, byte for byte).
+
 An export of more than settings.EXPORT_BACKGROUND_ROWS rows is made in the background by the same
 writers and offered for download when ready (rosters/prepared.py); either way the asking is in
 the access log.
@@ -76,27 +81,35 @@ def _values(placements) -> Iterator[tuple]:
     return iter(placements)
 
 
-class _Batches:
-    """Per batch: 批次 as staff write it (深圳第3批, cohorts/batchnames.py) and its term, worked
-    out on its first row from the batches BatchNames reads anyway (2 queries per export)."""
+class _Batches(dict):
+    """Batch id to (批次 as staff write it, e.g. 深圳第3批 (cohorts/batchnames.py), its term's
+    start and end), worked out on the batch's first row from the batches BatchNames reads
+    anyway (2 queries per export)."""
 
     def __init__(self):
+        super().__init__()
         self.names = BatchNames()
         programmes = {programme.pk: programme for programme in self.names.programmes}
         self.batches = {}
         for batch in self.names.batches.values():
             batch.programme = programmes[batch.programme_id]
             self.batches[batch.pk] = batch
-        self.known = {}
 
-    def __getitem__(self, batch_id: int) -> tuple[str, date | None, date | None]:
-        if batch_id not in self.known:
-            batch = self.batches.get(batch_id)
-            if batch is None:  # added after BatchNames read them
-                batch = Batch.objects.select_related("programme").get(pk=batch_id)
-            term = batch.term
-            self.known[batch_id] = (self.names.written(batch) or batch.code, term.start, term.end)
-        return self.known[batch_id]
+    def __missing__(self, batch_id: int) -> tuple[str, date | None, date | None]:
+        batch = self.batches.get(batch_id)
+        if batch is None:  # added after BatchNames read them
+            batch = Batch.objects.select_related("programme").get(pk=batch_id)
+        term = batch.term
+        self[batch_id] = facts = (self.names.written(batch) or batch.code, term.start, term.end)
+        return facts
+
+
+class _Ranks(dict):
+    """(rank, rank tier) to its label (正处级, or 处级 when only the tier is known)."""
+
+    def __missing__(self, key: tuple[str, str]) -> str:
+        self[key] = label = columns.rank_label(*key)
+        return label
 
 
 class _Days(dict):
@@ -116,7 +129,7 @@ def _row_maker(full_ids: bool):
     gender_label = columns.labels(Gender).get
     category_label = columns.labels(Category).get
     status_label = columns.labels(PlacementStatus).get
-    ranks = {}
+    ranks = _Ranks()
     days = _Days()
 
     def row(serial: int, values: tuple, batches: _Batches) -> list:
@@ -124,8 +137,6 @@ def _row_maker(full_ids: bool):
          category, district, group, ethnicity, political_status, education, host_unit, role,
          start, end, phone, status, notes) = values  # fmt: skip
         batch_name, term_start, term_end = batches[batch_id]
-        if (rank, rank_tier) not in ranks:
-            ranks[rank, rank_tier] = columns.rank_label(rank, rank_tier)
         texts = [
             batch_name, name, gender_label(gender, ""),
             days[born] if full_ids else privacy.birth_month(born),
