@@ -85,28 +85,29 @@ def column_for_header(text) -> Column | None:
 
 
 @functools.cache
-def _labels(choices_class) -> dict[str, str]:
+def labels(choices_class) -> dict[str, str]:
+    """Value to Chinese label of a TextChoices class (read once)."""
     with translation.override("zh-hans"):
         return {value: str(label) for value, label in choices_class.choices}
 
 
 def gender_label(value: str) -> str:
-    return _labels(Gender).get(value, "")
+    return labels(Gender).get(value, "")
 
 
 def category_label(value: str) -> str:
-    return _labels(Category).get(value, "")
+    return labels(Category).get(value, "")
 
 
 def status_label(value: str) -> str:
-    return _labels(PlacementStatus).get(value, "")
+    return labels(PlacementStatus).get(value, "")
 
 
 def rank_label(rank: str, tier: str) -> str:
     """正处级; 处级 when only the tier is known; empty for no rank."""
     if rank:
-        return "" if rank == ranks.Rank.OTHER else _labels(ranks.Rank)[rank]
-    return _labels(ranks.Tier).get(tier, "")
+        return "" if rank == ranks.Rank.OTHER else labels(ranks.Rank)[rank]
+    return labels(ranks.Tier).get(tier, "")
 
 
 def parse_gender(text: str) -> str:

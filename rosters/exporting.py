@@ -11,6 +11,11 @@ behind a leading apostrophe ('=1+1), which the import removes again; in XLSX eve
 a string cell, never a formula. For a user without 可查看完整身份证号 the ID number is masked and
 the date of birth is its month (cohorts/privacy.py); the import takes both back.
 
+Rows are read as values (ROW_FIELDS), never as model instances, in one query read in chunks,
+plus the batches and programmes once: memory stays flat and the queries do not grow with the
+rows (tests/rosters/test_export_rows.py, which also holds the rows to what the model instances
+give, byte for byte).
+
 An export of more than settings.EXPORT_BACKGROUND_ROWS rows is made in the background by the same
 writers and offered for download when ready (rosters/prepared.py); either way the asking is in
 the access log.
@@ -19,6 +24,7 @@ the access log.
 import csv
 from collections.abc import Iterator
 from datetime import date
+from types import SimpleNamespace
 from typing import BinaryIO
 
 from django.conf import settings
@@ -28,12 +34,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from cohorts import privacy
+from cohorts import idnumbers, privacy
 from cohorts.batchnames import BatchNames
-from cohorts.models import Batch
+from cohorts.models import Batch, Gender
 from cohorts.terms import today
-from placements.models import Placement
-from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formula  # noqa: F401
+from placements.models import Category, Placement, PlacementStatus
+from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formulas  # noqa: F401
 
 from . import columns
 
@@ -43,32 +49,113 @@ def can_see_full_id_numbers(user) -> bool:
     return privacy.shows_full_id(user)
 
 
-def roster_queryset(placements):
-    return placements.select_related("cadre", "batch__programme", "host_unit")
+# What a row is written from, read with values_list rather than as model instances (which cost
+# more than all the rest of a row): the placement's fields, its cadre's and its host unit's name.
+# The batch's 批次 and term come once per batch from BatchNames' own batches (_Batches). `pk`
+# first: the background export puts rows back in the order asked, and a DISTINCT keeps one row
+# per placement.
+ROW_FIELDS = (
+    "pk", "batch_id", "cadre__name", "cadre__gender", "cadre__birth_date", "cadre__id_number",
+    "home_unit", "position", "rank", "rank_tier", "category", "district", "group",
+    "cadre__ethnicity", "cadre__political_status", "cadre__education", "host_unit__name", "role",
+    "start_date", "end_date", "cadre__phone", "status", "notes",
+)  # fmt: skip
 
 
-def placements_in_order(ids, chunk_size: int = 900) -> Iterator[Placement]:
-    """The placements of `ids` in that order, read a chunk at a time (memory stays flat, and an
-    IN list stays under SQLite's limit of parameters); ids no longer in the database are left
-    out. What a background export writes from (rosters/prepared.py)."""
+def placements_in_order(ids, chunk_size: int = 900) -> Iterator[tuple]:
+    """The ROW_FIELDS of the placements of `ids` in that order, read a chunk at a time (memory
+    stays flat, and an IN list stays under SQLite's limit of parameters); ids no longer in the
+    database are left out. What a background export writes from (rosters/prepared.py)."""
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]
-        found = roster_queryset(Placement.objects.filter(pk__in=chunk)).in_bulk()
+        rows = Placement.objects.filter(pk__in=chunk).order_by().values_list(*ROW_FIELDS)
+        found = {row[0]: row for row in rows}
         yield from (found[pk] for pk in chunk if pk in found)
 
 
-def _placements(placements) -> Iterator[Placement]:
-    """A queryset is read with what a row needs, 2000 at a time; any other iterable of
-    placements (placements_in_order) is taken as it comes."""
+def _values(placements) -> Iterator[tuple]:
+    """A queryset is read as ROW_FIELDS in its own order, 2000 rows at a time; any other
+    iterable (placements_in_order) is taken as it comes."""
     if isinstance(placements, QuerySet):
-        return roster_queryset(placements).iterator(chunk_size=2000)
+        return placements.values_list(*ROW_FIELDS).iterator(chunk_size=2000)
     return iter(placements)
 
 
+class _Batches(dict):
+    """Batch id to (批次 as staff write it, e.g. 深圳第3批 (cohorts/batchnames.py), its term's
+    start and end), worked out on the batch's first row from the batches BatchNames reads
+    anyway (2 queries per export)."""
+
+    def __init__(self):
+        super().__init__()
+        self.names = BatchNames()
+        programmes = {programme.pk: programme for programme in self.names.programmes}
+        self.batches = {}
+        for batch in self.names.batches.values():
+            batch.programme = programmes[batch.programme_id]
+            self.batches[batch.pk] = batch
+
+    def __missing__(self, batch_id: int) -> tuple[str, date | None, date | None]:
+        batch = self.batches.get(batch_id)
+        if batch is None:  # added after BatchNames read them
+            batch = Batch.objects.select_related("programme").get(pk=batch_id)
+        term = batch.term
+        self[batch_id] = facts = (self.names.written(batch) or batch.code, term.start, term.end)
+        return facts
+
+
+class _Ranks(dict):
+    """(rank, rank tier) to its label (正处级, or 处级 when only the tier is known)."""
+
+    def __missing__(self, key: tuple[str, str]) -> str:
+        self[key] = label = columns.rank_label(*key)
+        return label
+
+
+class _Days(dict):
+    """2020-04-15 for a date, "" for None; each date written once per export (a roster holds
+    few distinct dates: its terms, and at most one birth date a day)."""
+
+    def __missing__(self, day: date | None) -> str:
+        self[day] = text = day.isoformat() if day else ""
+        return text
+
+
+def _row_maker(full_ids: bool):
+    """The function from (serial, ROW_FIELDS, batches) to the cells of one row: 序号, then the
+    import's columns in the order of columns.COLUMNS with 状态 before 备注, every text as
+    escape_formula writes it. Without `full_ids` the ID number is masked and the date of birth
+    is its month (1985.10), as the import reads them (cohorts/privacy.py)."""
+    gender_label = columns.labels(Gender).get
+    category_label = columns.labels(Category).get
+    status_label = columns.labels(PlacementStatus).get
+    ranks = _Ranks()
+    days = _Days()
+
+    def row(serial: int, values: tuple, batches: _Batches) -> list:
+        (_pk, batch_id, name, gender, born, id_number, home_unit, position, rank, rank_tier,
+         category, district, group, ethnicity, political_status, education, host_unit, role,
+         start, end, phone, status, notes) = values  # fmt: skip
+        batch_name, term_start, term_end = batches[batch_id]
+        texts = [
+            batch_name, name, gender_label(gender, ""),
+            days[born] if full_ids else privacy.birth_month(born),
+            (id_number or "") if full_ids else idnumbers.mask(id_number),
+            home_unit, position, ranks[rank, rank_tier], category_label(category, ""), district,
+            group, ethnicity, political_status, education, host_unit or "", role,
+            days[start or term_start], days[end or term_end], phone, status_label(status, ""),
+            notes,
+        ]  # fmt: skip
+        return [serial, *escape_formulas(texts)]
+
+    return row
+
+
 class RosterRows:
-    """The rows of the export, header first: (values, as_text flags) per row. `rows` counts the
-    placements written so far. Batch names are looked up once per export (2 queries).
-    `placements` is a queryset, or placements already read with what a row needs."""
+    """The rows of the export, header first: (values, as_text flags) per row, 序号 a number and
+    every other cell a text, formula-escaped. `rows` counts the placements written so far.
+    `placements` is a queryset, or rows of ROW_FIELDS (placements_in_order). Queries: the
+    placements (one, read in chunks), and the batches and programmes once (BatchNames)."""
 
     def __init__(self, placements, full_ids: bool):
         self.placements, self.full_ids = placements, full_ids
@@ -79,59 +166,11 @@ class RosterRows:
         self.as_text = [header in text_headers for header in headers]
 
     def __iter__(self) -> Iterator[list]:
-        names = BatchNames()
-        written = {}
-        for placement in _placements(self.placements):
-            if placement.batch_id not in written:
-                written[placement.batch_id] = names.written(placement.batch)
+        batches = _Batches()
+        row = _row_maker(self.full_ids)
+        for values in _values(self.placements):
             self.rows += 1
-            values = roster_row(placement, self.full_ids, batch_name=written[placement.batch_id])
-            values.insert(-1, columns.status_label(placement.status))
-            yield [self.rows, *values]
-
-
-def roster_row(placement: Placement, full_ids: bool, batch_name: str = "") -> list:
-    """The cells of one placement, in the order of columns.COLUMNS; without `full_ids`, the ID
-    number masked and the date of birth as its month (1985.10), as the import reads them."""
-    cadre, term = placement.cadre, placement.term
-    values = {
-        "batch": batch_name or placement.batch.code,
-        "name": cadre.name,
-        "gender": columns.gender_label(cadre.gender),
-        "birth_date": cadre.birth_date if full_ids else privacy.birth_month(cadre.birth_date),
-        "id_number": (cadre.id_number if full_ids else cadre.masked_id_number) or "",
-        "home_unit": placement.home_unit,
-        "position": placement.position,
-        "rank": columns.rank_label(placement.rank, placement.rank_tier),
-        "category": columns.category_label(placement.category),
-        "district": placement.district,
-        "group": placement.group,
-        "ethnicity": cadre.ethnicity,
-        "political_status": cadre.political_status,
-        "education": cadre.education,
-        "host_unit": placement.host_unit.name if placement.host_unit else "",
-        "host_role": placement.role,
-        "start_date": term.start,
-        "end_date": term.end,
-        "phone": cadre.phone,
-        "notes": placement.notes,
-    }
-    return [values[column.key] for column in columns.COLUMNS]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-class _Line:
-    """What csv.writer writes to: it hands the line back instead of keeping it."""
-
-    def write(self, line: str) -> str:
-        return line
+            yield row(self.rows, values, batches)
 
 
 class CsvChunks:
@@ -148,13 +187,19 @@ class CsvChunks:
         return self.source.rows
 
     def __iter__(self) -> Iterator[bytes]:
-        writer = csv.writer(_Line())
-        lines = ["\ufeff" + writer.writerow(self.source.headers)]
+        lines = []
+        writer = csv.writer(SimpleNamespace(write=lines.append))  # each line into `lines`
+        writer.writerow(self.source.headers)
+        lines[0] = "\ufeff" + lines[0]
+        rows = []
         for values in self.source:
-            lines.append(writer.writerow([escape_formula(_text(v)) for v in values]))
-            if len(lines) >= self.rows_per_chunk:
+            rows.append(values)
+            if len(rows) >= self.rows_per_chunk:
+                writer.writerows(rows)
+                rows.clear()
                 yield "".join(lines).encode()
-                lines = []
+                lines.clear()
+        writer.writerows(rows)
         if lines:
             yield "".join(lines).encode()
 
@@ -188,7 +233,7 @@ def write_xlsx(placements, out: BinaryIO, full_ids: bool) -> int:
 def _xlsx_cell(sheet, value, as_text: bool = False):
     if isinstance(value, int):  # 序号
         return WriteOnlyCell(sheet, value=value)
-    cell = WriteOnlyCell(sheet, value=escape_formula(_text(value)))
+    cell = WriteOnlyCell(sheet, value=value)  # a text, escaped by RosterRows
     # Every value as a string cell: ID numbers keep their digits, =1+1 is never a formula.
     cell.data_type = "s"
     if as_text:

@@ -67,7 +67,7 @@ def export_ask(placements, *, fmt: str, user, file_name: str, full_ids: bool, ac
     return export
 
 
-def _reported(placements: Iterable[Placement], export_id: int, total: int) -> Iterator[Placement]:
+def _reported(placements: Iterable[tuple], export_id: int, total: int) -> Iterator[tuple]:
     done = 0
     for done, placement in enumerate(placements, start=1):  # noqa: B007 (the count after)
         if done % PROGRESS_EVERY == 0:

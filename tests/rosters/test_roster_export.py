@@ -176,14 +176,6 @@ def test_masked_id_number_of_someone_else_is_refused(sz3):
     assert not import_roster(csv_bytes(rows), "masked.csv").ok
 
 
-def test_export_runs_a_fixed_number_of_queries(sz3, django_assert_num_queries):
-    PlacementFactory.create_batch(5, batch=sz3)
-    # The placements (with cadre, batch, programme, host unit), and the batches and programmes
-    # once for writing 批次 as 深圳第3批.
-    with django_assert_num_queries(3):
-        export()
-
-
 def test_file_name_says_which_batch_and_what_on_which_day(sz3):
     PlacementFactory(batch=sz3)
     stamp = f"{today():%Y-%m-%d}"
