@@ -10,13 +10,15 @@ Batches and programmes are named by code in the URL (?batch=SZ-3), so a link rea
 """
 
 from datetime import date
+from html import escape
 from typing import NamedTuple
 
 from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
@@ -51,24 +53,40 @@ STATUS_ORDER = Case(
 
 class FastSelect(forms.Select):
     """A select rendered in Python. Django renders each option through a template, which the
-    batch filter pays for on every page view: an archive has 2,000 batches."""
+    batch filter pays for on every page view: an archive has 2,000 batches, and a programme's
+    host units are thousands (escaped with html.escape, as django.utils.html.escape does,
+    without its lazy wrapper around each call)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) == chosen else "", label)
-                for key, label in self.choices
-            ),
+        options = "".join(
+            f'<option value="{escape(str(key))}"{" selected" if str(key) == chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for key, label in self.choices
         )
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
+            mark_safe(options),  # noqa: S308 (each key and label escaped above)
         )
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices a form keeps as they are: a form deep-copies its fields' choices, and Django
+    normalises them again, on every page view; a programme's host units are thousands."""
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __deepcopy__(self, memo):
+        return self  # a tuple of (str, str): nothing in it changes
 
 
 def choice(label, **kwargs):
@@ -218,7 +236,7 @@ class PlacementFilter(FilterSet):
         return self.placements.select_related("cadre", "batch__programme", "host_unit")
 
     def set_choices(self, name, choices):
-        self.filters[name].extra["choices"] = choices
+        self.filters[name].extra["choices"] = FixedChoices(choices)
 
     # --- Filter methods ---------------------------------------------------------------------
 
@@ -245,13 +263,14 @@ class PlacementFilter(FilterSet):
 
     # --- Results ------------------------------------------------------------------------------
 
-    def matching_placements(self):
-        """The visible placements every filter matches (unordered; the sort is the caller's)."""
+    def matching_placements(self, *, leave_out=()):
+        """The visible placements every filter matches (unordered; the sort is the caller's),
+        but those named in `leave_out`."""
         if self.has_errors():
             return self.placements.none()
         placements = self.placements
         for name, value in self.form.cleaned_data.items():
-            if name != "o":
+            if name != "o" and name not in leave_out:
                 placements = self.filters[name].filter(placements, value)
         return placements
 
@@ -304,6 +323,10 @@ def by_pinyin(values, index=None):
     return sorted(values, key=lambda v: pinyin_sort_key(v if index is None else v[index]))
 
 
+# The filters on the person, the same in each of their placements (field_name cadre__…).
+PERSON_FILTERS = ("generation", "gender", "political_status")
+
+
 class CadreFilter(PlacementFilter):
     """The same filters; a cadre matches when one of their placements matches them all."""
 
@@ -333,12 +356,25 @@ class CadreFilter(PlacementFilter):
         return Cadre.objects.visible_to(user)
 
     def filter_queryset(self, queryset):
+        """The person's own filters on the cadre's row, the others through an IN over their
+        placements: PostgreSQL then starts from the matching placements when they are few
+        (a batch), and walks the names in order, testing each row, when they are many."""
         if self.has_errors():
             return queryset.none()
-        matching = self.matching_placements()
         if self.active():
-            queryset = queryset.filter(Exists(matching.filter(cadre=OuterRef("pk"))))
+            data = self.form.cleaned_data
+            for name in PERSON_FILTERS:
+                if data.get(name) not in (None, ""):
+                    queryset = queryset.filter(self.person_matches(name, data[name]))
+            matching = self.matching_placements(leave_out=PERSON_FILTERS)
+            queryset = queryset.filter(pk__in=matching.values("cadre_id"))
         return self.filters["o"].filter(queryset, self.form.cleaned_data.get("o"))
+
+    def person_matches(self, name, value) -> Q:
+        """A person filter (PERSON_FILTERS) as a condition on the cadre's row."""
+        if name == "generation":
+            return Q(birth_date__range=generation_range(value))
+        return Q(**{self.filters[name].field_name.removeprefix("cadre__"): value})
 
 
 class HostUnitFilter(PlacementFilter):
