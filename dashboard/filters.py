@@ -31,7 +31,7 @@ from placements import facets
 from placements.models import Category, HostUnit, Placement, PlacementStatus
 from placements.order import SORT_KEYS, ordered_by_key
 from placements.ranks import Rank, Tier
-from placements.search import search_placements
+from placements.search import search_placements_by_keys
 
 ALL = _("All")
 OFFERED_BATCHES = 50
@@ -250,7 +250,7 @@ class PlacementFilter(FilterSet):
 
     def search(self, queryset, name, value):
         """Every word in the name, the home unit or the host unit (the first few words)."""
-        return search_placements(queryset, value)
+        return search_placements_by_keys(queryset, value)
 
     def filter_batch(self, queryset, name, value):
         return queryset.filter(batch_id=self.batches[value].pk)

@@ -15,8 +15,15 @@ columns of cadres and host units with a plain LIKE, which their trigram indexes 
   may begin with a place (深圳市腾讯…), and there are a few thousand host units, not 200,000;
   a single letter only when the name starts with it (x is inside most units' pinyin).
 Home units are searched as written only (they have no pinyin column).
+
+`search_placements_by_keys` is the same search with each word's keys read first, all words in one
+query: the placements are then filtered by lists of keys, which PostgreSQL looks up in the
+placements' own indexes (cadre, host unit, id) or tests on each row of a walk in another order
+(the lists' batches in order), instead of joining the matches back to every placement. A word
+whose keys are more than MAX_KEYS (a letter matching a tenth of the names) keeps its subquery.
 """
 
+from django.db import connections
 from django.db.models import Q
 
 from cohorts.models import Cadre
@@ -27,6 +34,8 @@ from .models import HostUnit, Placement
 MAX_SEARCH_WORDS, MAX_WORD_LENGTH = 10, 50
 # The shortest word looked for inside a cadre's full pinyin: a trigram index needs three letters.
 MIN_CONTAINED = 3
+# The most keys of one kind a word is filtered by as a list (the rest as a subquery).
+MAX_KEYS = 5000
 
 
 def words(text: str) -> list[str]:
@@ -88,3 +97,44 @@ def search_placements(placements, text: str, *, id_numbers: bool = False):
     for word in words(text):
         placements = placements.filter(placements_matching(word, id_numbers=id_numbers))
     return placements
+
+
+def search_placements_by_keys(placements, text: str, *, id_numbers: bool = False):
+    """`search_placements`, with the keys of every word read first (one query, none without
+    a word): the same placements, found from the placements' own indexes."""
+    found = words(text)
+    if not found:
+        return placements
+    keys = matching_keys(found, id_numbers=id_numbers, using=placements.db)
+    for i, word in enumerate(found):
+        cadres, homes, units = (keys.get((i, kind), []) for kind in "chu")
+        placements = placements.filter(
+            (Q(cadre_id__in=cadres) if len(cadres) <= MAX_KEYS
+             else Q(cadre__in=cadres_matching(word, id_numbers=id_numbers)))
+            | (Q(pk__in=homes) if len(homes) <= MAX_KEYS
+               else Q(pk__in=Placement.objects.filter(home_unit__icontains=word).values("pk")))
+            | (Q(host_unit_id__in=units) if len(units) <= MAX_KEYS
+               else Q(host_unit__in=HostUnit.objects.filter(host_unit_name_matches(word))))
+        )  # fmt: skip
+    return placements
+
+
+def matching_keys(found: list[str], *, id_numbers: bool, using: str) -> dict[tuple, list[int]]:
+    """{(word's index, kind): keys} of the cadres ("c"), placements by home unit ("h") and host
+    units ("u") each word matches, at most MAX_KEYS + 1 of each, in one query."""
+    parts, params = [], []
+    for i, word in enumerate(found):
+        for kind, matches in (
+            ("c", cadres_matching(word, id_numbers=id_numbers)),
+            ("h", Placement.objects.filter(home_unit__icontains=word).values("pk")),
+            ("u", HostUnit.objects.filter(host_unit_name_matches(word)).values("pk")),
+        ):
+            sql, part_params = matches.order_by()[: MAX_KEYS + 1].query.sql_with_params()
+            parts.append(f"SELECT {i}, '{kind}', k.* FROM ({sql}) k")
+            params += part_params
+    keys = {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for i, kind, key in cursor.fetchall():
+            keys.setdefault((i, kind), []).append(key)
+    return keys
