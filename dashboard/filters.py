@@ -9,6 +9,7 @@ Choices come from what the user may see (`visible_to`): a team lead is offered t
 Batches and programmes are named by code in the URL (?batch=SZ-3), so a link reads as it filters.
 """
 
+import re
 from datetime import date
 from html import escape
 from typing import NamedTuple
@@ -59,17 +60,24 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value)
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) == chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for key, label in self.choices
-        )
+        options = []
+        for key, label in self.choices:
+            key, label = str(key), str(label)
+            selected = " selected" if key == chosen else ""
+            options.append(f'<option value="{_escape(key)}"{selected}>{_escape(label)}</option>')
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            mark_safe(options),  # noqa: S308 (each key and label escaped above)
+            mark_safe("".join(options)),  # noqa: S308 (each key and label escaped above)
         )
+
+
+_SPECIAL = re.compile("[&<>\"']")
+
+
+def _escape(text: str) -> str:
+    return escape(text) if _SPECIAL.search(text) else text
 
 
 class FixedChoices(BaseChoiceIterator):
@@ -225,12 +233,14 @@ class PlacementFilter(FilterSet):
         if in_view is None:
             units = Q(pk__in=[])
         else:
-            units = Q(Exists(in_view.filter(host_unit=OuterRef("pk"))))
+            units = Q(pk__in=in_view.order_by().values("host_unit_id"))
         asked = self.data.get("host_unit", "")
         if asked.isdigit() and self.sees_all:  # a lead's units are all in view already
             units |= Q(pk=asked)
-        found = HostUnit.objects.filter(units).values_list("pk", "name")
-        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_pinyin(found, 1)])
+        # Unordered: a programme's units are thousands, and Python orders them by pinyin anyway.
+        found = HostUnit.objects.filter(units).order_by().values_list("pk", "name")
+        by_name = sorted(found, key=lambda unit: (pinyin_sort_key(unit[1]), unit[1], unit[0]))
+        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_name])
 
     def base_queryset(self, user):
         return self.placements.select_related("cadre", "batch__programme", "host_unit")

@@ -399,3 +399,12 @@ def test_batches_offered_are_the_programmes_or_the_latest(
     assert choices(admin_user, "batch", batch=old.code) == [sh5.code, old.code]
     placed = PlacementFactory(batch=old)
     assert matching(admin_user, batch=old.code) == [placed]  # asked for: still a valid choice
+
+
+def test_choices_are_escaped_and_the_chosen_one_selected(admin_user, sz3):
+    unit = HostUnitFactory(name='A&B <"实训">')
+    PlacementFactory(batch=sz3, host_unit=unit)
+    data = QueryDict(mutable=True)
+    data.update({"batch": "SZ-3", "host_unit": str(unit.pk)})
+    html = str(PlacementFilter(data, request=request_of(admin_user)).form["host_unit"])
+    assert f'<option value="{unit.pk}" selected>A&amp;B &lt;&quot;实训&quot;&gt;</option>' in html
