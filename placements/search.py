@@ -24,7 +24,7 @@ whose keys are more than MAX_KEYS (a letter matching a tenth of the names) keeps
 """
 
 from django.db import connections
-from django.db.models import Q
+from django.db.models import BooleanField, F, Func, Q
 
 from cohorts.models import Cadre
 from cohorts.pinyin import is_pinyin
@@ -109,14 +109,34 @@ def search_placements_by_keys(placements, text: str, *, id_numbers: bool = False
     for i, word in enumerate(found):
         cadres, homes, units = (keys.get((i, kind), []) for kind in "chu")
         placements = placements.filter(
-            (Q(cadre_id__in=cadres) if len(cadres) <= MAX_KEYS
+            (Q(KeyIn("cadre_id", cadres)) if len(cadres) <= MAX_KEYS
              else Q(cadre__in=cadres_matching(word, id_numbers=id_numbers)))
-            | (Q(pk__in=homes) if len(homes) <= MAX_KEYS
+            | (Q(KeyIn("pk", homes)) if len(homes) <= MAX_KEYS
                else Q(pk__in=Placement.objects.filter(home_unit__icontains=word).values("pk")))
-            | (Q(host_unit_id__in=units) if len(units) <= MAX_KEYS
+            | (Q(KeyIn("host_unit_id", units)) if len(units) <= MAX_KEYS
                else Q(host_unit__in=HostUnit.objects.filter(host_unit_name_matches(word))))
         )  # fmt: skip
     return placements
+
+
+class KeyIn(Func):
+    """`field IN (keys)`, the keys as one array parameter on PostgreSQL (field = ANY(%s)):
+    thousands of keys are then one value to compile and send, not a placeholder each."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, keys: list[int]):
+        super().__init__(F(field))
+        self.keys = list(keys)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"{sql} = ANY(%s::bigint[])", (*params, self.keys)
+        if not self.keys:
+            return "1 = 0", ()
+        return f"{sql} IN ({', '.join(['%s'] * len(self.keys))})", (*params, *self.keys)
 
 
 def matching_keys(found: list[str], *, id_numbers: bool, using: str) -> dict[tuple, list[int]]:
