@@ -12,7 +12,6 @@ Batches and programmes are named by code in the URL (?batch=SZ-3), so a link rea
 import re
 from datetime import date
 from html import escape
-from typing import NamedTuple
 
 from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
@@ -25,14 +24,15 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
 
 from cohorts import privacy
-from cohorts.models import GENERATIONS, Batch, Cadre, Gender, Programme, generation_range
+from cohorts.models import GENERATIONS, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
-from placements import facets
 from placements.models import Category, HostUnit, Placement, PlacementStatus
 from placements.order import SORT_KEYS, ordered_by_key
 from placements.ranks import Rank, Tier
 from placements.search import search_placements_by_keys
+
+from .choices import Choices, by_pinyin_of_name, units_by_pinyin
 
 ALL = _("All")
 OFFERED_BATCHES = 50
@@ -176,15 +176,16 @@ class PlacementFilter(FilterSet):
         if queryset is None:
             queryset = self.base_queryset(user)
         super().__init__(data, queryset, request=request, prefix=prefix)
-        # The choices (three queries): the user's batches; host units; the groups, districts and
-        # political statuses their placements have.
+        # The choices (three queries, none while staff's are kept, dashboard/choices.py): the
+        # user's batches; host units; the groups, districts and political statuses there are.
         self.sees_all = user.has_perm("cohorts.view_all_batches")
-        self.batches = visible_batches(user)
+        self.choices = Choices(user)
+        self.batches = self.choices.batches()
         programmes = {b.programme_code: b.programme_name for b in self.batches.values()}
         self.set_choices("programme", sorted(programmes.items()))
         self.set_choices("batch", [(b.code, b.label()) for b in self.offered_batches(programmes)])
         self.set_host_unit_choices(programmes)
-        values = facets.all_values() if self.sees_all else facets.values_of(self.placements)
+        values = self.choices.facet_values(self.placements)
         for name, found in values.items():
             key = SORT_KEYS.get(name)
             ordered = sorted(found, key=key) if key else by_pinyin(found)
@@ -222,25 +223,23 @@ class PlacementFilter(FilterSet):
         batch = self.batches.get(self.data.get("batch", ""))
         programme = self.data.get("programme", "")
         if batch:
-            in_view = self.placements.filter(batch_id=batch.pk)
+            name, in_view = f"batch:{batch.pk}", self.placements.filter(batch_id=batch.pk)
         elif programme in programmes:
             in_view = self.placements.filter(batch__programme__code=programme)
+            name = f"programme:{programme}"
         elif not self.sees_all:
-            in_view = self.placements
+            name, in_view = "", self.placements
         else:
-            in_view = None
+            name = in_view = None
             self.filters["host_unit"].label = _("host unit (choose a batch or programme first)")
-        if in_view is None:
-            units = Q(pk__in=[])
-        else:
-            units = Q(pk__in=in_view.order_by().values("host_unit_id"))
+        units = []
+        if in_view is not None:
+            units = self.choices.host_units(name, in_view.order_by().values("host_unit_id"))
         asked = self.data.get("host_unit", "")
-        if asked.isdigit() and self.sees_all:  # a lead's units are all in view already
-            units |= Q(pk=asked)
-        # Unordered: a programme's units are thousands, and Python orders them by pinyin anyway.
-        found = HostUnit.objects.filter(units).order_by().values_list("pk", "name")
-        by_name = sorted(found, key=lambda unit: (pinyin_sort_key(unit[1]), unit[1], unit[0]))
-        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_name])
+        # A lead's units are all in view already.
+        if asked.isdigit() and self.sees_all and all(str(pk) != asked for pk, _name in units):
+            units = sorted([*units, *units_by_pinyin(pk=asked)], key=by_pinyin_of_name)
+        self.set_choices("host_unit", [(str(pk), name) for pk, name in units])
 
     def base_queryset(self, user):
         return self.placements.select_related("cadre", "batch__programme", "host_unit")
@@ -295,37 +294,6 @@ class PlacementFilter(FilterSet):
             display = dict(getattr(field, "choices", [])).get(value, value)
             shown.append((name, str(field.label), str(display)))
         return shown
-
-
-class BatchChoice(NamedTuple):
-    """A batch as the filters need it: 2,000 of them on every page view, so a tuple from one
-    query rather than model instances."""
-
-    pk: int
-    number: int
-    start_date: date | None
-    programme_code: str
-    programme_name: str
-    programme_city: str
-
-    @property
-    def code(self) -> str:
-        return f"{self.programme_code}-{self.number}"
-
-    def label(self) -> str:
-        """The batch's name (Batch.__str__: 深圳第3批)."""
-        return str(Batch(number=self.number, programme=Programme(city=self.programme_city)))
-
-
-def visible_batches(user) -> dict[str, BatchChoice]:
-    """{code: batch} of the batches `user` may see, in the order of the batch list."""
-    rows = (
-        Batch.objects.visible_to(user)
-        .order_by("programme__code", "number")
-        .values_list(*BatchChoice._fields[:3], "programme__code", "programme__name",
-                     "programme__city")
-    )  # fmt: skip
-    return {batch.code: batch for batch in map(BatchChoice._make, rows)}
 
 
 def by_pinyin(values, index=None):
