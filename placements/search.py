@@ -23,6 +23,9 @@ placements' own indexes (cadre, host unit, id) or tests on each row of a walk in
 whose keys are more than MAX_KEYS (a letter matching a tenth of the names) keeps its subquery.
 """
 
+import operator
+from functools import reduce
+
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q
 
@@ -108,14 +111,21 @@ def search_placements_by_keys(placements, text: str, *, id_numbers: bool = False
     keys = matching_keys(found, id_numbers=id_numbers, using=placements.db)
     for i, word in enumerate(found):
         cadres, homes, units = (keys.get((i, kind), []) for kind in "chu")
-        placements = placements.filter(
-            (Q(KeyIn("cadre_id", cadres)) if len(cadres) <= MAX_KEYS
-             else Q(cadre__in=cadres_matching(word, id_numbers=id_numbers)))
-            | (Q(KeyIn("pk", homes)) if len(homes) <= MAX_KEYS
-               else Q(pk__in=Placement.objects.filter(home_unit__icontains=word).values("pk")))
-            | (Q(KeyIn("host_unit_id", units)) if len(units) <= MAX_KEYS
-               else Q(host_unit__in=HostUnit.objects.filter(host_unit_name_matches(word))))
-        )  # fmt: skip
+        fallbacks = (
+            Q(cadre__in=cadres_matching(word, id_numbers=id_numbers)),
+            Q(pk__in=Placement.objects.filter(home_unit__icontains=word).values("pk")),
+            Q(host_unit__in=HostUnit.objects.filter(host_unit_name_matches(word))),
+        )
+        # A kind of key the word matches none of is left out: a single list of host units can
+        # then be counted from its index alone.
+        arms = [
+            Q(KeyIn(field, listed)) if len(listed) <= MAX_KEYS else fallback
+            for field, listed, fallback in zip(
+                ("cadre_id", "pk", "host_unit_id"), (cadres, homes, units), fallbacks, strict=True
+            )
+            if listed
+        ]
+        placements = placements.filter(reduce(operator.or_, arms) if arms else Q(pk__in=[]))
     return placements
 
 
