@@ -11,11 +11,12 @@ Kept values are plain tuples, never labels in a language: those are made on each
 """
 
 from datetime import date
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.core.cache import cache
 
-from cohorts.models import Batch, Programme
+from cohorts.models import Batch
 from cohorts.text import pinyin_sort_key
 from placements import facets
 from placements.models import HostUnit
@@ -39,8 +40,10 @@ class BatchChoice(NamedTuple):
         return f"{self.programme_code}-{self.number}"
 
     def label(self) -> str:
-        """The batch's name (Batch.__str__: 深圳第3批)."""
-        return str(Batch(number=self.number, programme=Programme(city=self.programme_city)))
+        """The batch's name, by Batch.__str__ (深圳第3批) over a stand-in: a programme's batches
+        are a hundred, and a model instance costs more than its name."""
+        programme = SimpleNamespace(city=self.programme_city)
+        return Batch.__str__(SimpleNamespace(number=self.number, programme=programme))
 
 
 class Choices:
