@@ -108,7 +108,11 @@ def search_placements_by_keys(placements, text: str, *, id_numbers: bool = False
     found = words(text)
     if not found:
         return placements
-    keys = matching_keys(found, id_numbers=id_numbers, using=placements.db)
+    # Other databases take each key as a parameter, SQLite at most 32,766 in a query.
+    listed_up_to = MAX_KEYS
+    if connections[placements.db].vendor != "postgresql":
+        listed_up_to = min(MAX_KEYS, 300)
+    keys = matching_keys(found, id_numbers=id_numbers, using=placements.db, most=listed_up_to)
     for i, word in enumerate(found):
         cadres, homes, units = (keys.get((i, kind), []) for kind in "chu")
         fallbacks = (
@@ -119,7 +123,7 @@ def search_placements_by_keys(placements, text: str, *, id_numbers: bool = False
         # A kind of key the word matches none of is left out: a single list of host units can
         # then be counted from its index alone.
         arms = [
-            Q(KeyIn(field, listed)) if len(listed) <= MAX_KEYS else fallback
+            Q(KeyIn(field, listed)) if len(listed) <= listed_up_to else fallback
             for field, listed, fallback in zip(
                 ("cadre_id", "pk", "host_unit_id"), (cadres, homes, units), fallbacks, strict=True
             )
@@ -149,9 +153,11 @@ class KeyIn(Func):
         return f"{sql} IN ({', '.join(['%s'] * len(self.keys))})", (*params, *self.keys)
 
 
-def matching_keys(found: list[str], *, id_numbers: bool, using: str) -> dict[tuple, list[int]]:
+def matching_keys(
+    found: list[str], *, id_numbers: bool, using: str, most: int = MAX_KEYS
+) -> dict[tuple, list[int]]:
     """{(word's index, kind): keys} of the cadres ("c"), placements by home unit ("h") and host
-    units ("u") each word matches, at most MAX_KEYS + 1 of each, in one query."""
+    units ("u") each word matches, at most `most` + 1 of each, in one query."""
     parts, params = [], []
     for i, word in enumerate(found):
         for kind, matches in (
@@ -159,7 +165,7 @@ def matching_keys(found: list[str], *, id_numbers: bool, using: str) -> dict[tup
             ("h", Placement.objects.filter(home_unit__icontains=word).values("pk")),
             ("u", HostUnit.objects.filter(host_unit_name_matches(word)).values("pk")),
         ):
-            sql, part_params = matches.order_by()[: MAX_KEYS + 1].query.sql_with_params()
+            sql, part_params = matches.order_by()[: most + 1].query.sql_with_params()
             parts.append(f"SELECT {i}, '{kind}', k.* FROM ({sql}) k")
             params += part_params
     keys = {}
