@@ -312,9 +312,14 @@ def dashboard(user, on: date | None = None) -> Dashboard:
 
 def cache_key(on: date) -> str:
     """Staff's figures of `on` in the active language, at the current version."""
+    return f"dashboard:{get_language()}:{on.isoformat()}:{current_version()}"
+
+
+def current_version() -> int:
+    """The version of what the dashboard counts (and the lists offer, dashboard/choices.py),
+    raised by every change to it (`figures_changed`)."""
     # The version never expires; if the cache loses it, a new one is a time never used before.
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
-    return f"dashboard:{get_language()}:{on.isoformat()}:{version}"
+    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
 
 
 def staff_figures_cache(*, on: date, seconds: int = CACHE_SECONDS) -> Dashboard:

@@ -9,26 +9,30 @@ Choices come from what the user may see (`visible_to`): a team lead is offered t
 Batches and programmes are named by code in the URL (?batch=SZ-3), so a link reads as it filters.
 """
 
+import re
 from datetime import date
+from html import escape
 
 from django import forms
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.choices import BaseChoiceIterator
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
 
 from cohorts import privacy
-from cohorts.models import GENERATIONS, Batch, Cadre, Gender, generation_range
+from cohorts.models import GENERATIONS, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
-from placements import facets
 from placements.models import Category, HostUnit, Placement, PlacementStatus
 from placements.order import SORT_KEYS, ordered_by_key
 from placements.ranks import Rank, Tier
-from placements.search import search_placements
+from placements.search import search_placements_by_keys
+
+from .choices import Choices, by_pinyin_of_name, units_by_pinyin
 
 ALL = _("All")
 OFFERED_BATCHES = 50
@@ -50,24 +54,45 @@ STATUS_ORDER = Case(
 
 class FastSelect(forms.Select):
     """A select rendered in Python. Django renders each option through a template, which the
-    batch filter pays for on every page view: an archive has 2,000 batches."""
+    batch filter pays for on every page view: an archive has 2,000 batches, and a programme's
+    host units are thousands (escaped with html.escape, as django.utils.html.escape does,
+    without its lazy wrapper around each call)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) == chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
+        options = []
+        for key, label in self.choices:
+            key, label = str(key), str(label)
+            selected = " selected" if key == chosen else ""
+            if _SPECIAL.search(key) or _SPECIAL.search(label):  # rare: escape only then
+                key, label = escape(key), escape(label)
+            options.append(f'<option value="{key}"{selected}>{label}</option>')
         return format_html(
             '<select name="{}"{}>{}</select>',
             name,
             flatatt(self.build_attrs(self.attrs, attrs)),
-            options,
+            mark_safe("".join(options)),  # noqa: S308 (each key and label escaped above)
         )
+
+
+_SPECIAL = re.compile("[&<>\"']")  # what html.escape changes
+
+
+class FixedChoices(BaseChoiceIterator):
+    """Choices a form keeps as they are: a form deep-copies its fields' choices, and Django
+    normalises them again, on every page view; a programme's host units are thousands."""
+
+    def __init__(self, choices):
+        self.choices = tuple(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self):
+        return len(self.choices)
+
+    def __deepcopy__(self, memo):
+        return self  # a tuple of (str, str): nothing in it changes
 
 
 def choice(label, **kwargs):
@@ -149,15 +174,16 @@ class PlacementFilter(FilterSet):
         if queryset is None:
             queryset = self.base_queryset(user)
         super().__init__(data, queryset, request=request, prefix=prefix)
-        # The choices (three queries): the user's batches; host units; the groups, districts and
-        # political statuses their placements have.
+        # The choices (three queries, none while staff's are kept, dashboard/choices.py): the
+        # user's batches; host units; the groups, districts and political statuses there are.
         self.sees_all = user.has_perm("cohorts.view_all_batches")
-        self.batches = {b.code: b for b in Batch.objects.visible_to(user)}
-        programmes = {b.programme.code: b.programme.name for b in self.batches.values()}
+        self.choices = Choices(user)
+        self.batches = self.choices.batches()
+        programmes = {b.programme_code: b.programme_name for b in self.batches.values()}
         self.set_choices("programme", sorted(programmes.items()))
-        self.set_choices("batch", [(b.code, str(b)) for b in self.offered_batches(programmes)])
+        self.set_choices("batch", [(b.code, b.label()) for b in self.offered_batches(programmes)])
         self.set_host_unit_choices(programmes)
-        values = facets.all_values() if self.sees_all else facets.values_of(self.placements)
+        values = self.choices.facet_values(self.placements)
         for name, found in values.items():
             key = SORT_KEYS.get(name)
             ordered = sorted(found, key=key) if key else by_pinyin(found)
@@ -178,10 +204,11 @@ class PlacementFilter(FilterSet):
         programme = self.data.get("programme", "")
         batches = list(self.batches.values())
         if programme in programmes:
-            offered = [b for b in batches if b.programme.code == programme]
+            offered = [b for b in batches if b.programme_code == programme]
         else:
             latest = sorted(batches, key=lambda b: b.start_date or date.max, reverse=True)
-            offered = sorted(latest[:OFFERED_BATCHES], key=batches.index)
+            kept = {b.pk for b in latest[:OFFERED_BATCHES]}
+            offered = [b for b in batches if b.pk in kept]  # in the list's order
         asked = self.batches.get(self.data.get("batch", ""))
         if asked is not None and asked not in offered:
             offered.append(asked)
@@ -194,29 +221,29 @@ class PlacementFilter(FilterSet):
         batch = self.batches.get(self.data.get("batch", ""))
         programme = self.data.get("programme", "")
         if batch:
-            in_view = self.placements.filter(batch=batch)
+            name, in_view = f"batch:{batch.pk}", self.placements.filter(batch_id=batch.pk)
         elif programme in programmes:
             in_view = self.placements.filter(batch__programme__code=programme)
+            name = f"programme:{programme}"
         elif not self.sees_all:
-            in_view = self.placements
+            name, in_view = "", self.placements
         else:
-            in_view = None
+            name = in_view = None
             self.filters["host_unit"].label = _("host unit (choose a batch or programme first)")
-        if in_view is None:
-            units = Q(pk__in=[])
-        else:
-            units = Q(Exists(in_view.filter(host_unit=OuterRef("pk"))))
+        units = []
+        if in_view is not None:
+            units = self.choices.host_units(name, in_view.order_by().values("host_unit_id"))
         asked = self.data.get("host_unit", "")
-        if asked.isdigit() and self.sees_all:  # a lead's units are all in view already
-            units |= Q(pk=asked)
-        found = HostUnit.objects.filter(units).values_list("pk", "name")
-        self.set_choices("host_unit", [(str(pk), name) for pk, name in by_pinyin(found, 1)])
+        # A lead's units are all in view already.
+        if asked.isdigit() and self.sees_all and all(str(pk) != asked for pk, _name in units):
+            units = sorted([*units, *units_by_pinyin(pk=asked)], key=by_pinyin_of_name)
+        self.set_choices("host_unit", [(str(pk), name) for pk, name in units])
 
     def base_queryset(self, user):
         return self.placements.select_related("cadre", "batch__programme", "host_unit")
 
     def set_choices(self, name, choices):
-        self.filters[name].extra["choices"] = choices
+        self.filters[name].extra["choices"] = FixedChoices(choices)
 
     # --- Filter methods ---------------------------------------------------------------------
 
@@ -230,7 +257,7 @@ class PlacementFilter(FilterSet):
 
     def search(self, queryset, name, value):
         """Every word in the name, the home unit or the host unit (the first few words)."""
-        return search_placements(queryset, value)
+        return search_placements_by_keys(queryset, value)
 
     def filter_batch(self, queryset, name, value):
         return queryset.filter(batch_id=self.batches[value].pk)
@@ -243,13 +270,14 @@ class PlacementFilter(FilterSet):
 
     # --- Results ------------------------------------------------------------------------------
 
-    def matching_placements(self):
-        """The visible placements every filter matches (unordered; the sort is the caller's)."""
+    def matching_placements(self, *, leave_out=()):
+        """The visible placements every filter matches (unordered; the sort is the caller's),
+        but those named in `leave_out`."""
         if self.has_errors():
             return self.placements.none()
         placements = self.placements
         for name, value in self.form.cleaned_data.items():
-            if name != "o":
+            if name != "o" and name not in leave_out:
                 placements = self.filters[name].filter(placements, value)
         return placements
 
@@ -269,6 +297,10 @@ class PlacementFilter(FilterSet):
 def by_pinyin(values, index=None):
     """Chinese values in the order of an official list (pinyin), not of their code points."""
     return sorted(values, key=lambda v: pinyin_sort_key(v if index is None else v[index]))
+
+
+# The filters on the person, the same in each of their placements (field_name cadre__…).
+PERSON_FILTERS = ("generation", "gender", "political_status")
 
 
 class CadreFilter(PlacementFilter):
@@ -300,12 +332,25 @@ class CadreFilter(PlacementFilter):
         return Cadre.objects.visible_to(user)
 
     def filter_queryset(self, queryset):
+        """The person's own filters on the cadre's row, the others through an IN over their
+        placements: PostgreSQL then starts from the matching placements when they are few
+        (a batch), and walks the names in order, testing each row, when they are many."""
         if self.has_errors():
             return queryset.none()
-        matching = self.matching_placements()
         if self.active():
-            queryset = queryset.filter(Exists(matching.filter(cadre=OuterRef("pk"))))
+            data = self.form.cleaned_data
+            for name in PERSON_FILTERS:
+                if data.get(name) not in (None, ""):
+                    queryset = queryset.filter(self.person_matches(name, data[name]))
+            matching = self.matching_placements(leave_out=PERSON_FILTERS)
+            queryset = queryset.filter(pk__in=matching.values("cadre_id"))
         return self.filters["o"].filter(queryset, self.form.cleaned_data.get("o"))
+
+    def person_matches(self, name, value) -> Q:
+        """A person filter (PERSON_FILTERS) as a condition on the cadre's row."""
+        if name == "generation":
+            return Q(birth_date__range=generation_range(value))
+        return Q(**{self.filters[name].field_name.removeprefix("cadre__"): value})
 
 
 class HostUnitFilter(PlacementFilter):

@@ -320,6 +320,23 @@ def test_cadre_search_and_person_filters(admin_user, sz3):
     assert matching(admin_user, CadreFilter, q=woman.name) == [woman]
 
 
+def test_a_person_filter_lists_only_cadres_with_a_placement_in_view(lead, sz3, sh5):
+    mine, other = born(1985, male=False), born(1985, male=False, serial=2)
+    PlacementFactory(cadre=mine, batch=sz3)
+    PlacementFactory(cadre=other, batch=sh5)
+    born(1985, male=False, serial=3)  # no placement at all
+    assert matching(lead, CadreFilter, gender="F", generation="80后") == [mine]
+
+
+def test_person_and_placement_filters_combine_on_cadres(admin_user, sz3, sh5):
+    woman, man = born(1985, male=False), born(1985, serial=2)
+    PlacementFactory(cadre=woman, batch=sz3)
+    PlacementFactory(cadre=man, batch=sz3)
+    PlacementFactory(cadre=born(1975, male=False, serial=3), batch=sz3)
+    PlacementFactory(cadre=born(1985, male=False, serial=4), batch=sh5)
+    assert matching(admin_user, CadreFilter, batch="SZ-3", gender="F", generation="80后") == [woman]
+
+
 def test_cadres_sort_by_pinyin(admin_user, sz3):
     for name in ["周杰", "安宁", "王伟"]:
         PlacementFactory(batch=sz3, cadre=CadreFactory(name=name))
@@ -382,3 +399,12 @@ def test_batches_offered_are_the_programmes_or_the_latest(
     assert choices(admin_user, "batch", batch=old.code) == [sh5.code, old.code]
     placed = PlacementFactory(batch=old)
     assert matching(admin_user, batch=old.code) == [placed]  # asked for: still a valid choice
+
+
+def test_choices_are_escaped_and_the_chosen_one_selected(admin_user, sz3):
+    unit = HostUnitFactory(name='A&B <"实训">')
+    PlacementFactory(batch=sz3, host_unit=unit)
+    data = QueryDict(mutable=True)
+    data.update({"batch": "SZ-3", "host_unit": str(unit.pk)})
+    html = str(PlacementFilter(data, request=request_of(admin_user)).form["host_unit"])
+    assert f'<option value="{unit.pk}" selected>A&amp;B &lt;&quot;实训&quot;&gt;</option>' in html

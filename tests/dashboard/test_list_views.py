@@ -177,6 +177,33 @@ def test_host_unit_list_queries_do_not_grow_with_the_page(
         staff_client.get("/host-units/", {"per_page": "100", "batch": "SZ-3"})
 
 
+@pytest.mark.parametrize("size", [3, 60])
+def test_a_searched_placement_list_reads_the_keys_once(
+    staff_client, sz3, size, django_assert_num_queries
+):
+    unit = HostUnitFactory(name="深圳市腾讯计算机系统有限公司")
+    PlacementFactory.create_batch(size, batch=sz3, host_unit=unit)
+    # 1 session, 2 user, 3 batch choices, 4 group/district/political status choices, 5 the
+    # cadres, home units and host units the words match (placements/search.py), 6 count,
+    # 7 the page's rows, 8 the bell's unread count
+    with django_assert_num_queries(8):
+        response = staff_client.get("/placements/", {"q": "tengxun 深圳"})
+    assert len(rows(response)) == min(size, 50)
+
+
+@pytest.mark.parametrize("size", [3, 60])
+def test_a_searched_cadre_list_reads_the_keys_once(
+    staff_client, sz3, size, django_assert_num_queries
+):
+    unit = HostUnitFactory(name="深圳市腾讯计算机系统有限公司")
+    PlacementFactory.create_batch(size, batch=sz3, host_unit=unit)
+    # 1 session, 2 user, 3 batch choices, 4 group/district/political status choices, 5 the
+    # words' keys, 6 count, 7 the page's cadres, 8 their placements, 9 the bell's unread count
+    with django_assert_num_queries(9):
+        response = staff_client.get("/cadres/", {"q": "tx"})
+    assert len(rows(response)) == min(size, 50)
+
+
 def test_a_leads_list_adds_only_the_permission_lookups(lead_client, sz3, django_assert_num_queries):
     PlacementFactory.create_batch(5, batch=sz3)
     # the staff list's 7, plus 8 the lead's user permissions and 9 their groups' permissions,
