@@ -1,4 +1,5 @@
-"""The admin site: its order of apps and models, and what it says in Chinese.
+"""The admin site: its order of apps and models, what it says in Chinese, and its lists' rows
+rendered without a template each (`PlainActionCheckbox`).
 
 Two things Django's admin says in English whatever the language, fixed here for every model
 admin of the site (including auth's):
@@ -12,10 +13,12 @@ admin of the site (including auth's):
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,21 @@ class ChangeMessagesInAnyLanguage:
                 for obj in formset.deleted_objects:
                     message.append({"deleted": _named(obj)})
         return message
+
+
+class PlainActionCheckbox:
+    """Mixed into every model admin of the site (AdminSite.register): each row's checkbox of a
+    list, the same HTML as Django's, written directly. Django renders it as a form widget,
+    through the template engine, about a third of the CPU of a list of 100 rows."""
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
 
 def field_labels(form, names) -> list[str]:
@@ -113,7 +131,7 @@ class AdminSite(admin.AdminSite):
         if not issubclass(admin_class, ChangeMessagesInAnyLanguage):
             admin_class = type(
                 admin_class.__name__,
-                (ChangeMessagesInAnyLanguage, admin_class),
+                (ChangeMessagesInAnyLanguage, PlainActionCheckbox, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)
