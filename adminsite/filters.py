@@ -1,11 +1,11 @@
-"""List filters over derived values (the term's status, the cadre's generation), and over the
-values of a column of an archive-sized table."""
+"""List filters over derived values (the term's status, the cadre's generation), over the
+values of a column of an archive-sized table, and over batches (cohorts/admin_filters.py)."""
 
 from django.contrib import admin
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cohorts.models import GENERATIONS, Batch, generation_range
+from cohorts.admin_filters import LatestBatchesFilter  # noqa: F401 (the admins import it from here)
+from cohorts.models import GENERATIONS, generation_range
 from cohorts.terms import TermStatus
 from cohorts.text import pinyin_sort_key
 from placements.order import SORT_KEYS
@@ -59,24 +59,3 @@ class IndexedValuesFilter(admin.AllValuesFieldListFilter):
         # Groups by number, districts in the city's order, other values by pinyin.
         key = SORT_KEYS.get(field.name, pinyin_sort_key)
         self.lookup_choices = sorted(self.lookup_choices, key=lambda v: key(v or ""))
-
-
-class LatestBatchesFilter(admin.RelatedFieldListFilter):
-    """The batches of the programme chosen in the sidebar, else the latest LATEST_BATCHES, and
-    the batch chosen in any case: an archive holds thousands of batches, and a sidebar of
-    them all is neither readable nor quick to render."""
-
-    LATEST_BATCHES = 50
-
-    def field_choices(self, field, request, model_admin):
-        batches = Batch.objects.visible_to(request.user)
-        programme = request.GET.get("batch__programme__id__exact", "")
-        if programme.isdigit():
-            batches = batches.filter(programme_id=programme)
-        else:
-            chosen = [v for v in (self.lookup_val or []) if str(v).isdigit()]
-            latest = batches.order_by(F("start_date").desc(nulls_last=True), "-pk")
-            batches = batches.filter(
-                Q(pk__in=latest.values("pk")[: self.LATEST_BATCHES]) | Q(pk__in=chosen)
-            )
-        return [(b.pk, str(b)) for b in batches]
