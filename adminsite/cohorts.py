@@ -24,7 +24,7 @@ from cohorts.roles import LEAD_GROUP
 from placements.forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.order import sorted_by_group
-from placements.search import cadres_matching, words
+from placements.search import MIN_CONTAINED, cadres_matching, words
 from rosters.admin_views import export_batches
 from security.services import full_id_record
 from spreadsheets import cells
@@ -411,12 +411,18 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
 
     def get_search_results(self, request, queryset, search_term):
         # The search_fields, table by table, so that each table's index answers (search.py).
+        # From three characters on, one set of keys (a UNION), each part found by its trigram
+        # index: with `pk IN a OR pk IN b` PostgreSQL walks every cadre in name order testing
+        # each (0.36 s at 200,000). A shorter word gives the indexes nothing to look up; then
+        # the walk in name order is the better plan, stopping at the page's last row.
         ids = "id_number" in self.get_search_fields(request)
         for word in words(search_term):
-            at_unit = Placement.objects.filter(home_unit__icontains=word).values("cadre")
-            queryset = queryset.filter(
-                Q(pk__in=cadres_matching(word, id_numbers=ids)) | Q(pk__in=at_unit)
-            )
+            names = cadres_matching(word, id_numbers=ids).order_by()
+            at_unit = Placement.objects.order_by().filter(home_unit__icontains=word)
+            if len(word) >= MIN_CONTAINED:
+                queryset = queryset.filter(pk__in=names.union(at_unit.values("cadre")))
+            else:
+                queryset = queryset.filter(Q(pk__in=names) | Q(pk__in=at_unit.values("cadre")))
         return queryset, False
 
     def lookup_allowed(self, lookup, value, request):
