@@ -30,7 +30,12 @@ from security.services import full_id_record
 from spreadsheets import cells
 
 from .actions import batch_status_actions
-from .filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
+from .filters import (
+    GenerationFilter,
+    IndexedValuesFilter,
+    PlacedInProgrammeFilter,
+    TermStatusFilter,
+)
 from .mixins import (
     ScopedAdminMixin,
     ScopedChoicesMixin,
@@ -336,7 +341,7 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
         GenerationFilter,
         "gender",
         ("political_status", IndexedValuesFilter),
-        "placements__batch__programme",
+        PlacedInProgrammeFilter,
     ]
     search_fields = ["name", "id_number", "placements__home_unit"]
     inlines = [PlacementInline]
@@ -430,6 +435,10 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
         # ?birth_date__day=… the day of birth.
         if lookup.startswith(privacy.HIDDEN_FIELDS) and not privacy.shows_full_id(request.user):
             return False
+        # The sidebar's own filter, named as Django's filter over that path was (Django allows
+        # a path with three relations only to a filter declared by that path).
+        if lookup == PlacedInProgrammeFilter.parameter_name:
+            return True
         return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("generation"), ordering="birth_date")

@@ -70,3 +70,14 @@ def test_roster_import_sidebar_offers_the_latest_batches_and_the_chosen(
 
     assert offered() == [str(mid), str(new)]
     assert offered(batches__id__exact=old.pk) == [str(old), str(mid), str(new)]
+
+
+def test_cadres_by_programme_each_once_without_distinct(staff_client, sz3, shenzhen, shanghai):
+    twice = PlacementFactory(batch=sz3).cadre
+    PlacementFactory(batch=BatchFactory(programme=shenzhen, number=4), cadre=twice)
+    PlacementFactory(batch=BatchFactory(programme=shanghai))
+    url = reverse("admin:cohorts_cadre_changelist")
+    with CaptureQueriesContext(connection) as context:
+        response = staff_client.get(url, {"placements__batch__programme__id__exact": shenzhen.pk})
+    assert list(response.context["cl"].result_list) == [twice]
+    assert not any("DISTINCT" in q["sql"] for q in context.captured_queries)
