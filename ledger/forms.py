@@ -6,9 +6,11 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.versioning import describe
+from cadreprog.widgets import PlainSelect, attrs_html, option_html
 from cohorts.terms import today
 from placements.models import HostUnit, Placement
 from spreadsheets.uploads import checked_upload
@@ -51,6 +53,19 @@ class CadrePicker(forms.CheckboxSelectMultiple):
     home unit; each shown with their home unit, so that two 王浩 are told apart."""
 
     template_name = "ledger/widgets/cadre_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Each cadre's box written in Python (cadreprog/widgets.py), not by template includes.
+        context["widget"]["options_html"] = mark_safe(
+            "".join(
+                f'\n    <div class="cadre-picker-option"{attrs_html(option.get("wrap_attrs", {}))}>'
+                f"{option_html(option)}</div>"
+                for _group, options, _index in context["widget"]["optgroups"]
+                for option in options
+            )
+        )
+        return context
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
@@ -158,14 +173,14 @@ class SuggestionForm(OutcomeForm):
     class Meta:
         model = Suggestion
         fields = ["title", "submitted_on", "host_unit", "topic"]
-        widgets = {"submitted_on": DATE_INPUT}
+        widgets = {"submitted_on": DATE_INPUT, "host_unit": PlainSelect, "topic": PlainSelect}
 
 
 class ProjectForm(OutcomeForm):
     class Meta:
         model = Project
         fields = ["name", "counterpart", "signed_on", "investment", "host_unit", "topic"]
-        widgets = {"signed_on": DATE_INPUT}
+        widgets = {"signed_on": DATE_INPUT, "host_unit": PlainSelect, "topic": PlainSelect}
 
 
 class ClaimForm(forms.Form):
@@ -177,7 +192,7 @@ class ClaimForm(forms.Form):
 
     VERSIONS_SALT = "ledger.claim.versions"
 
-    topic = forms.ModelChoiceField(queryset=None, label=_("research topic"))
+    topic = forms.ModelChoiceField(queryset=None, label=_("research topic"), widget=PlainSelect)
     placements = PickedCadres(queryset=None, label=_("claimed by"), widget=CadrePicker)
     versions = forms.CharField(widget=forms.HiddenInput, required=False)
     CLAIMABLE = [Topic.State.OPEN, Topic.State.CLAIMED]
