@@ -81,3 +81,9 @@ def test_cadres_by_programme_each_once_without_distinct(staff_client, sz3, shenz
         response = staff_client.get(url, {"placements__batch__programme__id__exact": shenzhen.pk})
     assert list(response.context["cl"].result_list) == [twice]
     assert not any("DISTINCT" in q["sql"] for q in context.captured_queries)
+
+
+def test_a_large_table_lists_fifty_rows_a_page(staff_client, shenzhen):
+    BatchFactory.create_batch(51, programme=shenzhen)
+    response = staff_client.get(reverse("admin:cohorts_batch_changelist"))
+    assert len(response.context["cl"].result_list) == 50
