@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
+from cadreprog.links import pk_link
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.queries import SubqueryCount
 from cadreprog.versioning import VersionedModelForm
@@ -166,13 +167,14 @@ class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
             obj.placements.select_related("cadre", "host_unit").order_by("cadre__name_sort", "id")
         )
         url = reverse("admin:placements_placement_changelist") + f"?batch__id__exact={obj.pk}"
+        change = pk_link("admin:placements_placement_change")
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
             "<td>{}</td></tr>",
             (
                 (
-                    reverse("admin:placements_placement_change", args=[p.pk]),
+                    change(p.pk),
                     p.cadre.name,
                     p.group,
                     p.home_unit,

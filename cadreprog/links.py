@@ -9,6 +9,6 @@ _MARKER = 987654321987
 
 
 def pk_link(name: str):
-    """A function of a key giving `reverse(name, args=[key])`, for a URL of one `<int:…>`."""
+    """A function of a key giving `reverse(name, args=[key])`, for a URL of one integer key."""
     head, _marker, tail = reverse(name, args=[_MARKER]).rpartition(str(_MARKER))
     return lambda pk: f"{head}{int(pk)}{tail}"
