@@ -1,5 +1,5 @@
 """The admin site: its order of apps and models, what it says in Chinese, and its lists' rows
-rendered without a template each (`PlainActionCheckbox`).
+written at less cost than Django's (`QuickListRows`).
 
 Two things Django's admin says in English whatever the language, fixed here for every model
 admin of the site (including auth's):
@@ -15,6 +15,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.functional import lazy
@@ -59,10 +60,29 @@ class ChangeMessagesInAnyLanguage:
         return message
 
 
-class PlainActionCheckbox:
-    """Mixed into every model admin of the site (AdminSite.register): each row's checkbox of a
-    list, the same HTML as Django's, written directly. Django renders it as a form widget,
-    through the template engine, about a third of the CPU of a list of 100 rows."""
+class ChangeListOfQuickRows(ChangeList):
+    """Each row's link carries the list's filters (back to the same list after saving), added
+    here rather than by Django's `add_preserved_filters`, which resolves every row's URL to
+    tell whether it is the list's own (never, for a row): about a third of a filtered list's
+    rows. Same links, same HTML."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_filters}" if self.row_filters else url
+
+
+class QuickListRows:
+    """Mixed into every model admin of the site (AdminSite.register): a list's rows as Django
+    writes them, at less cost. Each row's checkbox is written directly: Django renders it as a
+    form widget through the template engine, about a third of the CPU of a list of 100 rows.
+    Each row's link is ChangeListOfQuickRows's."""
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeListOfQuickRows
 
     def action_checkbox(self, obj):
         label = format_html(gettext("Select this object for an action - {}"), str(obj))
@@ -131,7 +151,7 @@ class AdminSite(admin.AdminSite):
         if not issubclass(admin_class, ChangeMessagesInAnyLanguage):
             admin_class = type(
                 admin_class.__name__,
-                (ChangeMessagesInAnyLanguage, PlainActionCheckbox, admin_class),
+                (ChangeMessagesInAnyLanguage, QuickListRows, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib import admin as django_admin
 from django.contrib.admin.sites import site
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -87,3 +88,18 @@ def test_a_large_table_lists_fifty_rows_a_page(staff_client, shenzhen):
     BatchFactory.create_batch(51, programme=shenzhen)
     response = staff_client.get(reverse("admin:cohorts_batch_changelist"))
     assert len(response.context["cl"].result_list) == 50
+
+
+def test_a_filtered_lists_row_links_back_to_it_as_djangos_do(staff_client, sz3):
+    placement = PlacementFactory(batch=sz3)
+    response = staff_client.get(
+        reverse("admin:placements_placement_changelist"),
+        {"batch__id__exact": sz3.pk, "q": f" {placement.cadre.name}"},
+    )
+    cl = response.context["cl"]
+    change = reverse("admin:placements_placement_change", args=[placement.pk])
+    django_link = add_preserved_filters(
+        {"preserved_filters": cl.row_filters, "opts": cl.opts}, change
+    )
+    assert "_changelist_filters=" in django_link
+    assert f'href="{django_link}"'.replace("&", "&amp;") in response.content.decode()
