@@ -1,15 +1,18 @@
-"""Choice widgets whose options are written in Python, not through the template engine.
+"""Inputs, selects and their options written in Python, not through the template engine.
 
-Django renders each <option> of a select and each box of a checkbox list through two or three
-template includes, some 0.1 ms apiece: a page with a batch's 150 cadres and host units in three
-forms spent most of its time there (ledger's outcomes page). These write the same HTML, byte
-for byte (tests/cadreprog/test_widgets.py compares them with Django's), from the same context
-(`get_context`, `optgroups`, `create_option`), so what subclasses change there still applies.
+Django renders each input, and each <option> of a select and each box of a checkbox list,
+through two or three template includes, some 0.1 ms apiece: a page with a batch's 150 cadres
+and host units in three forms spent most of its time there (ledger's outcomes page), an admin
+list of 80 editable rows too. These write the same HTML, byte for byte (tests/cadreprog/
+test_widgets.py compares them with Django's templates), from the same context (`get_context`,
+`optgroups`, `create_option`), so what widgets change there still applies. `PlainRenderer`
+is the site's form renderer; `option_html` serves widgets of their own templates (the cadre
+picker of ledger/forms.py).
 """
 
 import html
 
-from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
 SELECT_OPTION = "django/forms/widgets/select_option.html"
@@ -50,17 +53,43 @@ def option_html(option: dict) -> str:
     return mark_safe(f"<label{label_for}>{box} {escaped(option['label'])}</label>\n\n")
 
 
-class PlainSelect(forms.Select):
-    """forms.Select, its options written in Python (django/forms/widgets/select.html)."""
+def input_html(widget: dict) -> str:
+    """django/forms/widgets/input.html, and the templates that only include it."""
+    value = "" if widget["value"] is None else f' value="{escaped(widget["value"])}"'
+    kind, name, attrs = (
+        escaped(widget["type"]),
+        escaped(widget["name"]),
+        attrs_html(widget["attrs"]),
+    )
+    return mark_safe(f'<input type="{kind}" name="{name}"{value}{attrs}>')
 
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
-            parts.extend(f"\n  {option_html(option)}" for option in options)
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+
+def select_html(widget: dict) -> str:
+    """django/forms/widgets/select.html."""
+    parts = [f'<select name="{escaped(widget["name"])}"{attrs_html(widget["attrs"])}>']
+    for group_name, options, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
+        parts.extend(f"\n  {option_html(option)}" for option in options)
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return mark_safe("".join(parts))
+
+
+INPUTS = ["input", "text", "hidden", "number", "date", "datetime", "time", "email", "url",
+          "password", "search", "tel", "color", "checkbox"]  # fmt: skip
+WRITERS = {f"django/forms/widgets/{name}.html": input_html for name in INPUTS} | {
+    "django/forms/widgets/select.html": select_html
+}
+
+
+class PlainRenderer(DjangoTemplates):
+    """The site's form renderer (settings.FORM_RENDERER): Django's, but inputs and selects
+    are written by the functions above. Any other widget's template renders as before."""
+
+    def render(self, template_name, context, request=None):
+        write = WRITERS.get(template_name)
+        if write is None:
+            return super().render(template_name, context, request)
+        return write(context["widget"])

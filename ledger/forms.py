@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.versioning import describe
-from cadreprog.widgets import PlainSelect, attrs_html, option_html
+from cadreprog.widgets import attrs_html, option_html
 from cohorts.terms import today
 from placements.models import HostUnit, Placement
 from spreadsheets.uploads import checked_upload
@@ -173,14 +173,14 @@ class SuggestionForm(OutcomeForm):
     class Meta:
         model = Suggestion
         fields = ["title", "submitted_on", "host_unit", "topic"]
-        widgets = {"submitted_on": DATE_INPUT, "host_unit": PlainSelect, "topic": PlainSelect}
+        widgets = {"submitted_on": DATE_INPUT}
 
 
 class ProjectForm(OutcomeForm):
     class Meta:
         model = Project
         fields = ["name", "counterpart", "signed_on", "investment", "host_unit", "topic"]
-        widgets = {"signed_on": DATE_INPUT, "host_unit": PlainSelect, "topic": PlainSelect}
+        widgets = {"signed_on": DATE_INPUT}
 
 
 class ClaimForm(forms.Form):
@@ -192,7 +192,7 @@ class ClaimForm(forms.Form):
 
     VERSIONS_SALT = "ledger.claim.versions"
 
-    topic = forms.ModelChoiceField(queryset=None, label=_("research topic"), widget=PlainSelect)
+    topic = forms.ModelChoiceField(queryset=None, label=_("research topic"))
     placements = PickedCadres(queryset=None, label=_("claimed by"), widget=CadrePicker)
     versions = forms.CharField(widget=forms.HiddenInput, required=False)
     CLAIMABLE = [Topic.State.OPEN, Topic.State.CLAIMED]
