@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _
 
+from cadreprog.links import pk_link
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.queries import SubqueryCount
 from cadreprog.versioning import VersionedModelForm
@@ -24,13 +25,18 @@ from cohorts.roles import LEAD_GROUP
 from placements.forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.order import sorted_by_group
-from placements.search import cadres_matching, words
+from placements.search import MIN_CONTAINED, cadres_matching, words
 from rosters.admin_views import export_batches
 from security.services import full_id_record
 from spreadsheets import cells
 
 from .actions import batch_status_actions
-from .filters import GenerationFilter, IndexedValuesFilter, TermStatusFilter
+from .filters import (
+    GenerationFilter,
+    IndexedValuesFilter,
+    PlacedInProgrammeFilter,
+    TermStatusFilter,
+)
 from .mixins import (
     ScopedAdminMixin,
     ScopedChoicesMixin,
@@ -161,13 +167,14 @@ class BatchAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
             obj.placements.select_related("cadre", "host_unit").order_by("cadre__name_sort", "id")
         )
         url = reverse("admin:placements_placement_changelist") + f"?batch__id__exact={obj.pk}"
+        change = pk_link("admin:placements_placement_change")
         rows = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
             "<td>{}</td></tr>",
             (
                 (
-                    reverse("admin:placements_placement_change", args=[p.pk]),
+                    change(p.pk),
                     p.cadre.name,
                     p.group,
                     p.home_unit,
@@ -336,7 +343,7 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
         GenerationFilter,
         "gender",
         ("political_status", IndexedValuesFilter),
-        "placements__batch__programme",
+        PlacedInProgrammeFilter,
     ]
     search_fields = ["name", "id_number", "placements__home_unit"]
     inlines = [PlacementInline]
@@ -411,12 +418,18 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
 
     def get_search_results(self, request, queryset, search_term):
         # The search_fields, table by table, so that each table's index answers (search.py).
+        # From three characters on, one set of keys (a UNION), each part found by its trigram
+        # index: with `pk IN a OR pk IN b` PostgreSQL walks every cadre in name order testing
+        # each (0.36 s at 200,000). A shorter word gives the indexes nothing to look up; then
+        # the walk in name order is the better plan, stopping at the page's last row.
         ids = "id_number" in self.get_search_fields(request)
         for word in words(search_term):
-            at_unit = Placement.objects.filter(home_unit__icontains=word).values("cadre")
-            queryset = queryset.filter(
-                Q(pk__in=cadres_matching(word, id_numbers=ids)) | Q(pk__in=at_unit)
-            )
+            names = cadres_matching(word, id_numbers=ids).order_by()
+            at_unit = Placement.objects.order_by().filter(home_unit__icontains=word)
+            if len(word) >= MIN_CONTAINED:
+                queryset = queryset.filter(pk__in=names.union(at_unit.values("cadre")))
+            else:
+                queryset = queryset.filter(Q(pk__in=names) | Q(pk__in=at_unit.values("cadre")))
         return queryset, False
 
     def lookup_allowed(self, lookup, value, request):
@@ -424,6 +437,10 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
         # ?birth_date__day=… the day of birth.
         if lookup.startswith(privacy.HIDDEN_FIELDS) and not privacy.shows_full_id(request.user):
             return False
+        # The sidebar's own filter, named as Django's filter over that path was (Django allows
+        # a path with three relations only to a filter declared by that path).
+        if lookup == PlacedInProgrammeFilter.parameter_name:
+            return True
         return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("generation"), ordering="birth_date")

@@ -15,6 +15,7 @@ from cohorts.models import Batch, Programme
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic, check_credited
 from ledger.services import duties_copy, outcome_record, topic_change, topic_history
 
+from .filters import LatestBatchesFilter
 from .mixins import ScopedAdminMixin
 from .versioning import VersionedAdminMixin
 
@@ -39,7 +40,7 @@ class CopyDutiesForm(forms.Form):
 class DutyAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "owner", "cadence", "target", "order"]
     list_editable = ["order"]
-    list_filter = ["programme", "batch", "cadence"]
+    list_filter = ["programme", ("batch", LatestBatchesFilter), "cadence"]
     list_select_related = ["programme", "batch__programme"]
     search_fields = ["name"]
     fields = [("programme", "batch"), "name", ("cadence", "target"), "order", "notes"]
@@ -86,7 +87,7 @@ class DutyAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "placement", "duty", "count", "note", "recorded_by"]
-    list_filter = ["placement__batch", "duty"]
+    list_filter = [("placement__batch", LatestBatchesFilter), "duty"]
     list_select_related = ["placement__cadre", "placement__batch__programme", "duty",
                            "recorded_by"]  # fmt: skip
     search_fields = ["placement__cadre__name", "duty__name", "note"]
@@ -153,7 +154,7 @@ class TopicForm(VersionedModelForm):
 class TopicAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
     form = TopicForm
     list_display = ["title", "batch", "state", "capacity", "defence_date", "defence_score"]
-    list_filter = ["batch", "state"]
+    list_filter = [("batch", LatestBatchesFilter), "state"]
     list_select_related = ["batch__programme"]
     search_fields = ["title", "question"]
     autocomplete_fields = ["batch", "claimants"]
@@ -224,7 +225,7 @@ class OutcomeAdmin(ScopedAdminMixin, VersionedAdminMixin, admin.ModelAdmin):
 @admin.register(Suggestion)
 class SuggestionAdmin(OutcomeAdmin):
     list_display = ["title", "batch", "submitted_on", "institutional", "adopted_on"]
-    list_filter = ["batch__programme", "batch", "institutional"]
+    list_filter = ["batch__programme", ("batch", LatestBatchesFilter), "institutional"]
     search_fields = ["title"]
     fields = ["batch", "title", "submitted_on", ("institutional", "adopted_on"), "credited",
               "host_unit", "topic", "recorded_by"]  # fmt: skip
@@ -233,7 +234,7 @@ class SuggestionAdmin(OutcomeAdmin):
 @admin.register(Project)
 class ProjectAdmin(OutcomeAdmin):
     list_display = ["name", "counterpart", "batch", "signed_on", "investment"]
-    list_filter = ["batch__programme", "batch"]
+    list_filter = ["batch__programme", ("batch", LatestBatchesFilter)]
     search_fields = ["name", "counterpart"]
     fields = ["batch", "name", "counterpart", ("signed_on", "investment"), "credited",
               "host_unit", "topic", "recorded_by"]  # fmt: skip

@@ -19,6 +19,8 @@ from notifications.channels import (
 from notifications.models import Delivery
 from notifications.tasks import deliveries_requeue
 
+from .filters import LatestBatchesFilter
+
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyRecordAdmin, LargeTableAdmin, admin.ModelAdmin):
@@ -27,8 +29,8 @@ class DeliveryAdmin(ReadOnlyRecordAdmin, LargeTableAdmin, admin.ModelAdmin):
 
     list_display = ["created_at", "status", "channel", "kind", "attempts", "recipient_shown",
                     "batch", "title", "error_shown", "sent_at"]  # fmt: skip
-    list_filter = ["status", "channel", "kind", "batch"]
-    list_select_related = ["batch"]
+    list_filter = ["status", "channel", "kind", ("batch", LatestBatchesFilter)]
+    list_select_related = ["batch__programme"]
     search_fields = ["recipient", "title", "key"]
     date_hierarchy = "created_at"
     actions = ["send_again"]

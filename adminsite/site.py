@@ -1,4 +1,5 @@
-"""The admin site: its order of apps and models, and what it says in Chinese.
+"""The admin site: its order of apps and models, what it says in Chinese, and its lists' rows
+written at less cost than Django's (`QuickListRows`).
 
 Two things Django's admin says in English whatever the language, fixed here for every model
 admin of the site (including auth's):
@@ -12,10 +13,13 @@ admin of the site (including auth's):
 
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +58,40 @@ class ChangeMessagesInAnyLanguage:
                 for obj in formset.deleted_objects:
                     message.append({"deleted": _named(obj)})
         return message
+
+
+class ChangeListOfQuickRows(ChangeList):
+    """Each row's link carries the list's filters (back to the same list after saving), added
+    here rather than by Django's `add_preserved_filters`, which resolves every row's URL to
+    tell whether it is the list's own (never, for a row): about a third of a filtered list's
+    rows. Same links, same HTML."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.row_filters, self.preserved_filters = self.preserved_filters, ""
+
+    def url_for_result(self, result):
+        url = super().url_for_result(result)
+        return f"{url}?{self.row_filters}" if self.row_filters else url
+
+
+class QuickListRows:
+    """Mixed into every model admin of the site (AdminSite.register): a list's rows as Django
+    writes them, at less cost. Each row's checkbox is written directly: Django renders it as a
+    form widget through the template engine, about a third of the CPU of a list of 100 rows.
+    Each row's link is ChangeListOfQuickRows's."""
+
+    def get_changelist(self, request, **kwargs):
+        return ChangeListOfQuickRows
+
+    def action_checkbox(self, obj):
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
 
 def field_labels(form, names) -> list[str]:
@@ -113,7 +151,7 @@ class AdminSite(admin.AdminSite):
         if not issubclass(admin_class, ChangeMessagesInAnyLanguage):
             admin_class = type(
                 admin_class.__name__,
-                (ChangeMessagesInAnyLanguage, admin_class),
+                (ChangeMessagesInAnyLanguage, QuickListRows, admin_class),
                 {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
             )
         super().register(model_or_iterable, admin_class, **options)

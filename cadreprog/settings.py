@@ -188,6 +188,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "cadreprog.urls"
 WSGI_APPLICATION = "cadreprog.wsgi.application"
+# Django's form renderer, but inputs and selects written in Python (the same HTML, faster).
+FORM_RENDERER = "cadreprog.widgets.PlainRenderer"
 
 TEMPLATES = [
     {

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadreprog.links import pk_link
 from cohorts import privacy
 from cohorts.models import Batch
 from placements.models import HostUnit, Placement, host_unit_key
@@ -81,6 +82,10 @@ def batch_detail(request, pk):
     placements = placements.order_by("cadre__name_sort", "id")
     full_ids = shows_full_ids(request, placements)
     placements = sorted_by_group(placements)  # 第一组 … 第十组, 第十一组: by number
+    can_change = request.user.has_perm("placements.change_placement")
+    link = pk_link("lead-placement" if can_change else "lead-placement-history")
+    for placement in placements:
+        placement.link = link(placement.pk)
     return render(
         request,
         "lead/batch.html",
@@ -91,7 +96,7 @@ def batch_detail(request, pk):
             "status_counts": status_counts(in_batch).get(batch.pk, []),
             "statuses": BulkStatusForm.CHOICES,
             "full_id_numbers": full_ids,
-            "can_change": request.user.has_perm("placements.change_placement"),
+            "can_change": can_change,
         },
     )
 

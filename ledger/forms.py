@@ -6,9 +6,11 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from cadreprog.versioning import describe
+from cadreprog.widgets import attrs_html, option_html
 from cohorts.terms import today
 from placements.models import HostUnit, Placement
 from spreadsheets.uploads import checked_upload
@@ -51,6 +53,19 @@ class CadrePicker(forms.CheckboxSelectMultiple):
     home unit; each shown with their home unit, so that two 王浩 are told apart."""
 
     template_name = "ledger/widgets/cadre_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # Each cadre's box written in Python (cadreprog/widgets.py), not by template includes.
+        context["widget"]["options_html"] = mark_safe(
+            "".join(
+                f'\n    <div class="cadre-picker-option"{attrs_html(option.get("wrap_attrs", {}))}>'
+                f"{option_html(option)}</div>"
+                for _group, options, _index in context["widget"]["optgroups"]
+                for option in options
+            )
+        )
+        return context
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
+from cadreprog.links import pk_link
 from cadreprog.versioning import ChangedMeanwhile
 from cohorts.models import Batch, Programme
 from cohorts.terms import today
@@ -343,14 +344,22 @@ def lead_outcomes(request, pk):
                 messages.success(request, _("Saved %(title)s.") % {"title": saved})
                 return redirect("ledger-lead-outcomes", pk=batch.pk)
     credited = Prefetch("credited", queryset=Placement.objects.select_related("cadre"))
+    suggestions = list(Suggestion.objects.filter(batch=batch).prefetch_related(credited))
+    projects = list(Project.objects.filter(batch=batch).prefetch_related(credited))
+    history = pk_link("lead-placement-history")
+    for placement in (
+        *(p for topic in topics for p in topic.claimants.all()),
+        *(p for outcome in [*suggestions, *projects] for p in outcome.credited.all()),
+    ):
+        placement.history_link = history(placement.pk)
     return render(
         request,
         "ledger/lead_outcomes.html",
         {
             "batch": batch,
             "topics": topics,
-            "suggestions": list(Suggestion.objects.filter(batch=batch).prefetch_related(credited)),
-            "projects": list(Project.objects.filter(batch=batch).prefetch_related(credited)),
+            "suggestions": suggestions,
+            "projects": projects,
             "forms": [(kind, form, OUTCOME_FORMS[kind][1]) for kind, form in forms.items()],
         },
         status=400 if request.method == "POST" else 200,

@@ -324,6 +324,14 @@ class Placement(models.Model):
     def __str__(self):
         return f"{self.cadre} · {self.batch}"
 
+    def get_status_display(self):
+        # Django's builds a dict of every choice, each lazy label translated to be hashed, on
+        # every call: 60 µs, 7 ms of a lead's page of 120 placements.
+        try:
+            return str(self.Status(self.status).label)
+        except ValueError:
+            return self.status
+
     def term_within(self, batch_term: Term) -> Term:
         return Term(self.start_date or batch_term.start, self.end_date or batch_term.end)
 

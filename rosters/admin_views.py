@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.records import ReadOnlyRecordAdmin
 from cohorts import privacy
+from cohorts.admin_filters import LatestBatchesFilter
 from cohorts.models import Batch
 from placements.models import Placement, RosterImport, RosterUpload
 from placements.services import changes_shown
@@ -301,7 +302,7 @@ def export_batches(modeladmin, request, queryset):
 class RosterImportAdmin(ReadOnlyRecordAdmin, LargeTableAdmin, admin.ModelAdmin):
     list_display = ["created_at", "file_name", "user", "source", "outcome", "batch_list",
                     "new_count", "updated_count", "unchanged_count", "error_count"]  # fmt: skip
-    list_filter = ["outcome", "source", "batches"]
+    list_filter = ["outcome", "source", ("batches", LatestBatchesFilter)]
     search_fields = ["file_name", "user__username"]
     date_hierarchy = "created_at"
     fields = ["created_at", "file_name", "user", "source", "outcome", "batch_list",

@@ -127,6 +127,16 @@ def test_cadre_search_by_id_number(staff_client):
     assert list(response.context["cl"].result_list) == [cadre]
 
 
+# A word below three characters (no trigram to look up), and a longer one (the indexes answer).
+@pytest.mark.parametrize("word", ["发展", "发展和改革"])
+def test_cadre_search_by_name_or_home_unit(staff_client, sz3, word):
+    at_unit = PlacementFactory(batch=sz3, home_unit="深圳市发展和改革委员会").cadre
+    named = CadreFactory(name=f"王{word}")
+    PlacementFactory(batch=sz3, home_unit="深圳市财政局")
+    response = staff_client.get(reverse("admin:cohorts_cadre_changelist"), {"q": word})
+    assert set(response.context["cl"].result_list) == {at_unit, named}
+
+
 def test_cadre_list_filters_by_generation(staff_client):
     CadreFactory(id_number=None, birth_date=datetime.date(1969, 12, 31), name="甲")
     eighties = CadreFactory(id_number=None, birth_date=datetime.date(1980, 1, 1), name="乙")

@@ -322,3 +322,15 @@ def test_cadre_page_inline_accepts_only_the_leads_batches(staff_lead_client, pla
     formset = staff_lead_client.get(url).context["inline_admin_formsets"][0].formset
     batches = formset.forms[0].fields["batch"].queryset
     assert placement.batch in batches and sh5 not in batches
+
+
+def test_each_cadre_links_to_their_edit_page_or_else_their_history(lead_client, lead_sz3, sz3):
+    placement = PlacementFactory(batch=sz3)
+    url = reverse("lead-batch", args=[sz3.pk])
+    assert reverse("lead-placement", args=[placement.pk]) in lead_client.get(url).content.decode()
+    lead_sz3.groups.clear()
+    lead_sz3.user_permissions.add(*Group.objects.get(name=LEAD_GROUP).permissions.exclude(
+        codename="change_placement"))  # fmt: skip
+    page = lead_client.get(url).content.decode()
+    assert reverse("lead-placement-history", args=[placement.pk]) in page
+    assert reverse("lead-placement", args=[placement.pk]) + '"' not in page

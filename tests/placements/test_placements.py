@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError
 from django.db.models import ProtectedError
+from django.utils import translation
 
 from cohorts.models import Batch, Programme
 from cohorts.terms import Term
@@ -319,3 +320,11 @@ def test_host_unit_contact_phone_is_normalised_and_validated():
 def test_a_host_unit_name_that_lengthens_when_normalised_is_stored():
     unit = HostUnitFactory(name="㍿" * 100)
     assert unit.name_key == "株式会社" * 100
+
+
+def test_status_display_is_the_label_in_the_language_shown():
+    placement = Placement(status=Placement.Status.ON_SITE)
+    assert placement.get_status_display() == "已到岗"
+    with translation.override("en"):
+        assert placement.get_status_display() == str(Placement.Status.ON_SITE.label)
+    assert Placement(status="lost").get_status_display() == "lost"  # a value no choice names
