@@ -131,7 +131,9 @@ def middleware_cost(requests: int = 500, username: str = "bench-staff", page: st
     }
 
 
-def main():
+def production_like_environment():
+    """bench/run.py's settings (DEBUG off, production storage and security but plain HTTP on
+    loopback), for running a module of the benchmark alone; DATABASE_URL as given."""
     root = Path(__file__).resolve().parents[1]
     sys.path.insert(0, str(root))
     os.environ.update({
@@ -141,6 +143,10 @@ def main():
         "TWO_FACTOR_REQUIRED": "false", "LOG_LEVEL": "WARNING", "CONN_MAX_AGE": "60",
     })  # fmt: skip
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadreprog.settings")
+
+
+def main():
+    production_like_environment()
     import django
 
     django.setup()
