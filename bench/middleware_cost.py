@@ -19,6 +19,7 @@ from pathlib import Path
 PAGE = "/notifications/"
 CSRF_COOKIE = "benchcsrfbenchcsrfbenchcsrfbench"
 ROUNDS = 5
+LOCAL = ("", "localhost", "127.0.0.1", "::1")  # a server whose processes /proc shows
 
 
 def environ_for(url: str, cookie: str) -> dict:
@@ -47,13 +48,22 @@ def environ_for(url: str, cookie: str) -> dict:
     }
 
 
-def session_cookie(username: str) -> str:
-    """The cookies of a browser logged in as `username` (a session saved in the database)."""
+def session_cookie(username: str, device=None) -> str:
+    """The cookies of a browser logged in as `username` (a session saved in the database),
+    having entered a code of `device` when one is given."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from security.two_factor import HAS_DEVICE
 
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[HAS_DEVICE] = True
+        session.save()
     return f"sessionid={client.cookies['sessionid'].value}; csrftoken={CSRF_COOKIE}"
 
 
@@ -67,7 +77,7 @@ def call(application, environ: dict) -> tuple[str, bytes]:
 
 def postgres_backend(connection):
     """The PostgreSQL server process of this connection (None on SQLite, or if not readable)."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in LOCAL:
         return None
     import psutil
 
@@ -80,22 +90,48 @@ def postgres_backend(connection):
         return None
 
 
-def cpu_seconds(process) -> float:
-    if process is None:
-        return 0.0
-    times = process.cpu_times()
+def cpu_seconds(process) -> float | None:
+    """CPU seconds of `process` so far; None if there is none (SQLite) or no longer (a backend
+    closed after CONN_MAX_AGE)."""
+    import psutil
+
+    try:
+        times = process.cpu_times()
+    except (AttributeError, psutil.Error):
+        return None
     return times.user + times.system
 
 
-def middleware_cost(requests: int = 500, username: str = "bench-staff", page: str = PAGE) -> dict:
+def middleware_cost(
+    requests: int = 500, username: str = "bench-staff", page: str = PAGE, two_factor: bool = True
+) -> dict:
     """{"page", "cpu_ms_per_request", "queries", …} of `page` for `username` over `requests`
     calls: this process's CPU (Django, from the WSGI call to the last byte of the answer) and
-    the CPU of the PostgreSQL backend that served it (read from /proc, PostgreSQL only)."""
+    the CPU of the PostgreSQL backend that served it (read from /proc, PostgreSQL only).
+
+    With `two_factor`, as production has it for staff: the user has an authenticator app and
+    entered its code at login, so that django-otp loads the device on every request (the app
+    is removed afterwards)."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = None
+    if two_factor:
+        user = get_user_model().objects.get(username=username)
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    try:
+        return {**measured(requests, username, page, device), "two_factor": two_factor}
+    finally:
+        if device is not None:
+            device.delete()
+
+
+def measured(requests: int, username: str, page: str, device) -> dict:
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
 
     application = WSGIHandler()
-    environ = environ_for(page, session_cookie(username))
+    environ = environ_for(page, session_cookie(username, device))
     for _ in range(min(20, requests)):  # templates, translations, permissions and connections made
         status, _body = call(application, environ)
         assert status.startswith("200"), status
@@ -118,13 +154,18 @@ def middleware_cost(requests: int = 500, username: str = "bench-staff", page: st
             call(application, environ)
         rounds.append((time.process_time() - started) / max(1, requests // ROUNDS))
     requests = max(1, requests // ROUNDS) * ROUNDS
-    backend_cpu = cpu_seconds(backend) - backend_before
+    backend_after = cpu_seconds(backend)
+    backend_cpu = (
+        None if None in (backend_before, backend_after) else backend_after - backend_before
+    )
     return {
         "page": page,
         "username": username,
         "requests": requests,
         "cpu_ms_per_request": round(statistics.median(rounds) * 1000, 2),
-        "postgres_cpu_ms_per_request": round(backend_cpu / requests * 1000, 2) if backend else None,
+        "postgres_cpu_ms_per_request": None
+        if backend_cpu is None
+        else round(backend_cpu / requests * 1000, 2),
         "queries": len(queries),
         "bytes": len(body),
         "query_list": [sql[:200] for sql in queries],
@@ -152,6 +193,7 @@ def main():
     django.setup()
     requests = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     username = os.environ.get("BENCH_USER", "bench-staff")
+    two_factor = os.environ.get("BENCH_TWO_FACTOR", "1") == "1"
     page = sys.argv[2] if len(sys.argv) > 2 else PAGE
     if os.environ.get("PROFILE"):
         import cProfile
@@ -159,12 +201,12 @@ def main():
 
         profiler = cProfile.Profile(time.process_time)
         profiler.enable()
-        result = middleware_cost(requests, username, page)
+        result = middleware_cost(requests, username, page, two_factor)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(60)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
     else:
-        result = middleware_cost(requests, username, page)
+        result = middleware_cost(requests, username, page, two_factor)
     for sql in result.pop("query_list"):
         print("  ", sql)
     print(result)

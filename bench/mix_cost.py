@@ -94,10 +94,8 @@ def mix_cost(facts: dict, requests: int = 300, seed: int = 1) -> dict:
         backend_before, started = cpu_seconds(backend), time.process_time()
         request()
         django_cpu = time.process_time() - started
-        try:
-            postgres_cpu = cpu_seconds(backend) - backend_before
-        except Exception:  # the connection closed at the request's end: not counted
-            postgres_cpu = 0.0
+        backend_after = cpu_seconds(backend)  # None: the connection closed at the request's end
+        postgres_cpu = backend_after - backend_before if backend_after and backend_before else 0.0
         if number >= WARM_UP:
             django[kind] += django_cpu
             postgres[kind] += postgres_cpu
