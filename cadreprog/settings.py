@@ -201,6 +201,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The headers' links, reversed once per process.
+                "cadreprog.context_processors.site_links",
                 # The bell's unread count (lazy: one query on a page that shows it).
                 "notifications.context_processors.unread_notifications",
             ],

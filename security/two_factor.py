@@ -11,6 +11,7 @@ they were opened without a code and noted no app.
 """
 
 import base64
+import functools
 import logging
 from urllib.parse import urlencode
 
@@ -21,7 +22,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -65,19 +66,31 @@ class TwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not self._is_open(request):
+        # Cheapest first: most requests are of users verified or owing no code, read off the
+        # session and the user already loaded; the open paths matter only for the others.
+        if user.is_authenticated and not user.is_verified():
+            owed = None
             if has_device(request):
-                return _redirect_with_next("two-factor-verify", request)
-            if must_use_two_factor(user):
-                return _redirect_with_next("two-factor-setup", request)
+                owed = "two-factor-verify"
+            elif must_use_two_factor(user):
+                owed = "two-factor-setup"
+            if owed and not self._is_open(request):
+                return _redirect_with_next(owed, request)
         return self.get_response(request)
 
     def _is_open(self, request):
         if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return True
-        open_paths = {reverse(name) for name in self.OPEN_URL_NAMES}
-        open_paths.add(reverse("admin:logout"))
-        return request.path in open_paths
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        return request.path in open_paths(get_script_prefix(), urlconf)
+
+
+@functools.cache
+def open_paths(script_prefix: str, urlconf: str) -> frozenset[str]:
+    """The paths of TwoFactorMiddleware.OPEN_URL_NAMES and the admin's logout, reversed once
+    per script prefix and URL configuration rather than on every request."""
+    names = (*TwoFactorMiddleware.OPEN_URL_NAMES, "admin:logout")
+    return frozenset(reverse(name) for name in names)
 
 
 def remember_devices(sender, request, user, **kwargs):
