@@ -69,6 +69,8 @@ import archive  # noqa: E402
 import imports  # noqa: E402
 from load import load  # noqa: E402
 from measure import timed_child  # noqa: E402
+from middleware_cost import middleware_cost  # noqa: E402
+from mix_cost import mix_cost  # noqa: E402
 from pages import measure_pages  # noqa: E402
 from roster_samples import write_roster  # noqa: E402
 
@@ -124,11 +126,23 @@ def run() -> dict:
     if "pages" in STEPS:
         step("pages")
         record["pages"] = measure_pages(facts, SCALE["page_repeats"])
+        step("fixed cost of a request")
+        record["middleware"] = {
+            "staff": middleware_cost(1000),
+            "lead": middleware_cost(1000, "bench-lead"),
+        }
+        record["middleware"]["cpu_ms_per_request"] = max(
+            record["middleware"][who]["cpu_ms_per_request"] for who in ("staff", "lead")
+        )
+        print(f"  {record['middleware']['cpu_ms_per_request']} ms CPU a request")
     if "export" in STEPS:
         measure_exports(record)
     if "load" in STEPS:
         step("load")
         record["load"] = load(facts, ENV, SCALE["load_seconds"], SCALE["users"])
+        # The same mix in this process, each kind of request's CPU told apart (it saves too:
+        # after the load run, whose consistency check it would disturb).
+        record["load"]["cpu_split"] = mix_cost(facts, 300)
         print(f"  {record['load']}")
     if "upload" in STEPS:  # last: it sets its own database and Redis in the environment
         step("upload through the web, with a worker")
@@ -176,6 +190,67 @@ def measure_exports(record: dict):
             "rows_per_second": round(count / run_["seconds"]),
         })  # fmt: skip
         print(f"  {count:,} rows: {run_['seconds']} s, {run_['peak_rss_mb']} MB")
+
+
+def load_section(load_: dict) -> list[str]:
+    """Section 4: the headline run (locust on its own core) and the one with Django on one
+    core, then where each request's CPU goes."""
+    t = TARGETS
+    runs = [(name, load_[name]) for name in ("locust_pinned", "apart", "unpinned") if name in load_]
+    runs = runs or [("unpinned", load_)]
+    where = {
+        "locust_pinned": "locust on core 1; gunicorn and PostgreSQL on either core (headline)",
+        "apart": "locust on core 1; gunicorn on core 0 only (one core of Django)",
+        "unpinned": "every process on either core",
+    }
+    lines = [
+        "",
+        "## 4. Under load",
+        "",
+        f"gunicorn, {load_['workers']} sync workers, on the benchmark's database; locust with "
+        f"{load_['users']} users on loopback for {load_['seconds']} s a run: staff reading",
+        "filtered lists, searching by name and opening the dashboard; team leads opening their",
+        "batch and saving placements (bench/locustfile.py). The load generator runs on its own",
+        "core (`taskset -c 1`), so that its cost is told apart: its CPU per request is reported,",
+        "as are gunicorn's and PostgreSQL's (read from /proc during the run). Target: ≥ "
+        f"{t['load_rps']} requests/s, p95 ≤ {t['load_p95_ms']} ms, no errors (headline run).",
+        "",
+        "| run | requests | requests/s | p50 ms | p95 ms | errors | gunicorn CPU ms a request "
+        "| PostgreSQL CPU ms | locust CPU ms | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, run in runs:
+        ok = (run["requests_per_second"] >= t["load_rps"] and run["p95_ms"] <= t["load_p95_ms"]
+              and run["server_errors"] == 0 and run["failures"] == 0)  # fmt: skip
+        lines.append(
+            f"| {where[name]} | {run['requests']:,} | {run['requests_per_second']} | "
+            f"{run['p50_ms']:g} | {run['p95_ms']:g} | {run['failures'] + run['server_errors']} | "
+            f"{run.get('gunicorn_cpu_ms_per_request', '–')} | "
+            f"{run.get('postgres_cpu_ms_per_request', '–')} | "
+            f"{run.get('locust_cpu_ms_per_request', '–')} | "
+            f"{mark(ok) if name == runs[0][0] else '(for comparison)'} |"
+        )
+    first = runs[0][1]
+    lines += [
+        "",
+        f"Saves in the headline run: {first['saves']}, of which {first['saves_refused_by_guard']} "
+        "refused by the lost-update guard; every save in the history and the versions: "
+        f"{'yes' if first['consistent'] else 'NO'}.",
+    ]
+    split = load_.get("cpu_split")
+    if split:
+        lines += [
+            "",
+            "The same mix replayed in the benchmark's process (bench/mix_cost.py), CPU per request",
+            "of each kind:",
+            "",
+            "| request | Django CPU ms | PostgreSQL CPU ms |",
+            "|---|---:|---:|",
+        ]
+        for kind, f in split.items():
+            label = "all (per HTTP request)" if kind == "all" else kind
+            lines.append(f"| {label} | {f['django_cpu_ms']} | {f['postgres_cpu_ms']} |")
+    return lines
 
 
 def machine() -> str:
@@ -357,32 +432,35 @@ def report(record: dict) -> str:
             f"| {export['rows']:,} | {export['seconds']} | {export['rows_per_second']:,} | "
             f"{export['peak_rss_mb']} MB |"
         )
-    load_ = record["load"]
-    ok = (load_["requests_per_second"] >= t["load_rps"] and load_["p95_ms"] <= t["load_p95_ms"]
-          and load_["server_errors"] == 0 and load_["failures"] == 0)  # fmt: skip
-    lines += [
-        "",
-        "## 4. Under load",
-        "",
-        f"gunicorn, {load_['workers']} sync workers, on the benchmark's database; locust with "
-        f"{load_['users']} users on loopback for {load_['seconds']} s (on the same 2 cores):",
-        "staff reading filtered lists, searching by name and opening the dashboard; team leads",
-        "opening their batch and saving placements. Target: ≥ "
-        f"{t['load_rps']} requests/s, p95 ≤ {t['load_p95_ms']} ms, no errors.",
-        "",
-        "| requests | requests/s | p50 ms | p95 ms | failures | server errors | saves | "
-        "refused by the guard | data consistent | target |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
-        f"| {load_['requests']:,} | {load_['requests_per_second']} | {load_['p50_ms']:g} | "
-        f"{load_['p95_ms']:g} | {load_['failures']} | {load_['server_errors']} | "
-        f"{load_['saves']} | {load_['saves_refused_by_guard']} | "
-        f"{'yes' if load_['consistent'] else 'NO'} | {mark(ok)} |",
-    ]
+    lines += load_section(record["load"])
+    if record.get("middleware"):
+        m = record["middleware"]
+        lines += [
+            "",
+            "## 5. Fixed cost of a request",
+            "",
+            f"A trivial authenticated page (`{m['staff']['page']}` with nothing in it) called",
+            "through Django's WSGI handler with a browser's session cookie, so that the whole",
+            "middleware stack (sessions, locale, CSRF, authentication, idle timeout,",
+            "two-factor with an authenticator app, messages, history, lockout, CSP) and the",
+            "context processors are counted (bench/middleware_cost.py). CPU of this process",
+            f"per request, median of rounds. Target: ≤ {t['middleware_cpu_ms']} ms.",
+            "",
+            "| user | CPU ms a request | PostgreSQL CPU ms | queries | target |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for who, label in (("staff", "staff"), ("lead", "team lead")):
+            f = m[who]
+            lines.append(
+                f"| {label} | {f['cpu_ms_per_request']} | "
+                f"{f.get('postgres_cpu_ms_per_request') or '–'} | {f['queries']} | "
+                f"{mark(f['cpu_ms_per_request'] <= t['middleware_cpu_ms'])} |"
+            )
     upload = record.get("upload")
     if upload:
         lines += [
             "",
-            "## 5. A large roster upload, with a worker",
+            "## 6. A large roster upload, with a worker",
             "",
             "bench/background_upload.py: gunicorn (2 workers) and a Celery worker on Redis, a",
             f"fresh database ({upload.get('date', record['date'])}); a CSV of "
