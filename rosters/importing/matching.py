@@ -5,6 +5,10 @@ and writes; it imports what it needs from here).
 Set-based: the rows of one chunk are matched in a handful of queries (IN lists of at most CHUNK
 parameters), never one query per row. A person by ID number, else by name, birth date and home
 unit (ambiguity is an error, never a guess); a placement by (cadre, batch).
+
+Read without locks; what a chunk updates is locked once decided (_Matcher._lock_updated). A
+placement's host unit and batch are not fetched with it: its host unit is compared by key
+(names fetched alongside, for the history), its batch is one object per batch.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from cohorts import idnumbers
-from cohorts.models import Cadre
+from cohorts.models import Batch, Cadre
 from placements.models import HostUnit, Placement, host_unit_core, host_unit_key
 from spreadsheets import cells
 from spreadsheets.problems import Problem
@@ -61,9 +66,12 @@ class _UnitCores:
         return sorted(found)
 
 
+HOST_UNIT = Placement._meta.get_field("host_unit")
+
+
 class _Matcher:
     """Matches one chunk of rows (the whole file, when it is one chunk); with lock, the
-    placements found are locked until the import's transaction ends."""
+    cadres and placements it updates are locked until the import's transaction ends."""
 
     def __init__(self, result: ImportResult, rows: list[Row] | None = None, *, lock=None):
         self.result = result
@@ -71,6 +79,7 @@ class _Matcher:
         self.rows = [row for row in self.all_rows if not row.problems]
         self.lock = not result.dry_run if lock is None else lock
         self.cadres = {}  # pk → Cadre
+        self.unit_names = {}  # host unit pk → name, for the preview and the history
 
     def run(self):
         cadres = self._match_cadres()
@@ -100,6 +109,32 @@ class _Matcher:
         for row in self.all_rows:
             if row.problems:
                 row.action = "error"
+        if self.lock:
+            self._lock_updated()
+
+    def _lock_updated(self):
+        """The cadres and placements this chunk updates (those writing._write gives a new
+        version) are held until the import commits, so an edit opened before it is refused
+        instead of overwriting it, and one saved meanwhile waits. One query per table and IN
+        list; none when nothing is updated (a re-import of an unchanged file).
+
+        They were read without a lock: one saved in between is no longer at the version read,
+        and the import is refused (IntegrityError: import the file again) rather than
+        overwrite it. Locked in id order, as every import locks, so two never deadlock."""
+        rows = [row for row in self.rows if row.action in ("new", "updated") and not row.problems]
+        for model, fields, of_row in (
+            (Cadre, CADRE_FIELDS, lambda row: row.cadre),
+            (Placement, PLACEMENT_FIELDS, lambda row: row.placement),
+        ):
+            updated = {}
+            for row in rows:
+                found = of_row(row)
+                if found.pk is not None and not row.recorded.keys().isdisjoint(fields):
+                    updated[found.pk] = found.version
+            for chunk in _chunks(sorted(updated)):
+                locked = model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+                if dict(locked.values_list("pk", "version")) != {pk: updated[pk] for pk in chunk}:
+                    raise IntegrityError("changed since the import read it")
 
     def _match_cadres(self) -> dict:
         """{id(row): Cadre} for the rows that name a person already known."""
@@ -109,7 +144,7 @@ class _Matcher:
         )
         by_number = {}
         for chunk in _chunks(numbers):
-            for cadre in self._locked(Cadre.objects.filter(id_number__in=chunk)):
+            for cadre in Cadre.objects.filter(id_number__in=chunk):
                 by_number[cadre.id_number] = self._known(cadre)
         matched, unmatched = {}, []
         for row in self.rows:
@@ -120,12 +155,6 @@ class _Matcher:
                 unmatched.append(row)
         matched.update(self._match_by_name(unmatched))
         return matched
-
-    def _locked(self, queryset, of=("self",)):
-        """When writing: the cadres read are held until the import commits, so an edit opened
-        before it is refused (the import bumps their version) instead of overwriting it, and
-        one saved meanwhile waits instead of being overwritten by values read before."""
-        return queryset.select_for_update(of=of) if self.lock else queryset
 
     def _known(self, cadre: Cadre) -> Cadre:
         """One object per person, however many rows or queries find them."""
@@ -180,7 +209,7 @@ class _Matcher:
                 found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
                 if numbered:
                     found = found.filter(cadre__id_number__isnull=True)
-                for p in self._locked(found.select_related("cadre"), of=("cadre",)):
+                for p in found.select_related("cadre"):
                     candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
                     people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
         matched = {}
@@ -219,24 +248,32 @@ class _Matcher:
         return True
 
     def _placements_of(self, cadres: dict) -> dict:
-        """{(cadre id, batch id): Placement} for every placement of the matched cadres."""
+        """{(cadre id, batch id): Placement} for every placement of the matched cadres, each
+        with its batch (one object per batch: the rows' own, others fetched in one query) and
+        its host unit's id, the unit's name kept in unit_names."""
         found = {}
         self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
-        placements = Placement.objects.select_related("batch__programme", "host_unit")
-        if self.lock:
-            # Hold the rows until the import commits: an edit meanwhile waits, then sees the new
-            # version, instead of being overwritten.
-            placements = placements.select_for_update(of=("self",))
+        placements = Placement.objects.annotate(host_unit_name=F("host_unit__name"))
+        fetched = []
         for chunk in _chunks(sorted(self.cadres)):
-            for p in placements.filter(cadre_id__in=chunk):
-                p.cadre = self.cadres[p.cadre_id]
-                found[(p.cadre_id, p.batch_id)] = p
-                self.placements_by_cadre[id(p.cadre)].append(p)
+            fetched.extend(placements.filter(cadre_id__in=chunk))
+        batches = {row.batch.pk: row.batch for row in self.rows}
+        others = {p.batch_id for p in fetched} - batches.keys()
+        if others:
+            batches |= Batch.objects.select_related("programme").in_bulk(others)
+        for p in fetched:
+            p.cadre = self.cadres[p.cadre_id]
+            p.batch = batches[p.batch_id]
+            if p.host_unit_id is not None:
+                self.unit_names[p.host_unit_id] = p.host_unit_name
+            found[(p.cadre_id, p.batch_id)] = p
+            self.placements_by_cadre[id(p.cadre)].append(p)
         return found
 
     def _host_units(self) -> dict:
-        """{name key: HostUnit}, existing ones fetched (by name or by a former name, an alias
-        left by a merge: 腾讯科技（深圳）有限公司 → 腾讯集团), unknown ones made (unsaved).
+        """{name key: the unit's pk, or a HostUnit}: existing ones found (by name or by a
+        former name, an alias left by a merge: 腾讯科技（深圳）有限公司 → 腾讯集团), unknown
+        ones made (unsaved).
 
         One query a chunk for both: the units whose name or one of whose aliases is wanted,
         each row with that alias's key (the filter before the annotation reuses its join)."""
@@ -245,16 +282,18 @@ class _Matcher:
             name = row.values.get("host_unit")
             if name:
                 wanted.setdefault(host_unit_key(name), name)
-        units, by_pk = {}, {}
+        units = {}  # name key → the unit's pk, or a HostUnit to be made
         for chunk in _chunks(sorted(wanted)):
-            found = HostUnit.objects.filter(
-                Q(name_key__in=chunk) | Q(aliases__name_key__in=chunk)
-            ).annotate(alias_key=F("aliases__name_key"))
-            for row in found:
-                unit = by_pk.setdefault(row.pk, row)  # one object per unit
-                for key in (row.name_key, row.alias_key):
+            found = (
+                HostUnit.objects.filter(Q(name_key__in=chunk) | Q(aliases__name_key__in=chunk))
+                .annotate(alias_key=F("aliases__name_key"))
+                .values_list("pk", "name", "name_key", "alias_key")
+            )
+            for pk, name, name_key, alias_key in found:
+                self.unit_names[pk] = name
+                for key in (name_key, alias_key):
                     if key in wanted:
-                        units[key] = unit
+                        units[key] = pk
         known = None
         for key, name in wanted.items():
             if key not in units:
@@ -301,7 +340,7 @@ class _Matcher:
         if is_new:
             placement = Placement(cadre=cadre, batch=row.batch)
         placement.batch = row.batch
-        before = {f: getattr(placement, f) for f in PLACEMENT_FIELDS}
+        before = _placement_values(placement)
         for key, attribute in (("home_unit", "home_unit"), ("position", "position"),
                                ("district", "district"), ("group", "group"),
                                ("host_role", "role"), ("notes", "notes"),
@@ -311,7 +350,11 @@ class _Matcher:
         if "rank" in values:
             placement.rank, placement.rank_tier = values["rank"]
         if values.get("host_unit"):
-            placement.host_unit = host_units[host_unit_key(values["host_unit"])]
+            unit = host_units[host_unit_key(values["host_unit"])]
+            if isinstance(unit, HostUnit):
+                placement.host_unit = unit  # to be made: _write saves it first
+            else:
+                placement.host_unit_id = unit
         for key in ("start_date", "end_date"):
             if key in values:
                 setattr(placement, key, values[key])
@@ -324,11 +367,14 @@ class _Matcher:
             for f in CADRE_FIELDS
             if before_cadre[f] != getattr(cadre, f)
         }
+        after = _placement_values(placement)
         changes |= {
-            f: (before[f], getattr(placement, f))
+            f: (before[f], after[f])
             for f in PLACEMENT_FIELDS
-            if _value(before[f]) != _value(getattr(placement, f))
+            if _value(before[f]) != _value(after[f])
         }
+        if "host_unit" in changes:
+            changes["host_unit"] = tuple(map(self._unit, changes["host_unit"]))
         if cadre.pk is None or is_new:
             row.action = "new"
         else:
@@ -339,6 +385,10 @@ class _Matcher:
         row.recorded = {f: [_record_value(b), _record_value(a)] for f, (b, a) in changes.items()}
         if is_new:
             self.placements_by_cadre[id(cadre)].append(placement)
+
+    def _unit(self, unit):
+        """A host unit as the preview and the history name it: a pk by its name."""
+        return self.unit_names.get(unit) if isinstance(unit, int) else unit
 
     def _check_term(self, row: Row, placement: Placement):
         batch_term = row.batch.term
@@ -371,6 +421,15 @@ def _chunks(items, size=CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _placement_values(placement: Placement) -> dict:
+    """PLACEMENT_FIELDS' values; the host unit as its pk, or the HostUnit when one is set
+    (to be made, or given by the caller), never fetched."""
+    values = {f: getattr(placement, f) for f in PLACEMENT_FIELDS if f != "host_unit"}
+    unit = HOST_UNIT.get_cached_value(placement, None)
+    values["host_unit"] = placement.host_unit_id if unit is None else unit
+    return values
 
 
 def _value(value):

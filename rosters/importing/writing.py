@@ -11,7 +11,7 @@ from cadreprog.bulk import bulk_insert
 from cohorts.models import Cadre
 from placements.models import HostUnit, Placement, RosterImport, RosterImportChange
 
-from .matching import CADRE_FIELDS, PLACEMENT_FIELDS
+from .matching import CADRE_FIELDS, HOST_UNIT, PLACEMENT_FIELDS
 
 if TYPE_CHECKING:
     from . import ImportResult
@@ -22,7 +22,7 @@ def _write(chunk: list[Row]):
     rows = [row for row in chunk if row.action in ("new", "updated")]
     units = {}
     for row in rows:
-        unit = row.placement.host_unit
+        unit = HOST_UNIT.get_cached_value(row.placement, None)  # a unit to be made; else a pk
         if unit is not None and unit.pk is None:
             units[unit.name_key] = unit
     bulk_insert(HostUnit, units.values())
