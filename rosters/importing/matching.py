@@ -13,7 +13,7 @@ placement's host unit and batch are not fetched with it: its host unit is compar
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING
@@ -44,13 +44,22 @@ PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "d
 class _UnitCores:
     """Known host units by their core name (host_unit_core), to flag a new unit whose core is
     the start of a known one's, or the other way round: 腾讯科技 ~ 腾讯 (at least 2 characters).
-    Sorted, so that each new unit costs a few lookups, not a pass over every known unit."""
+    Sorted, so that each new unit costs a few lookups, not a pass over every known unit.
+    Made once an import (the first chunk that names a new unit), each chunk's new units added
+    once it is matched: the next chunk finds them written."""
 
     def __init__(self, names):
         self.by_core = defaultdict(list)
         for name in names:
             self.by_core[host_unit_core(name)].append(name)
         self.cores = sorted(core for core in self.by_core if len(core) >= 2)
+
+    def add(self, names):
+        for name in names:
+            core = host_unit_core(name)
+            if len(core) >= 2 and core not in self.by_core:
+                insort(self.cores, core)
+            self.by_core[core].append(name)
 
     def resembling(self, core: str) -> list[str]:
         if len(core) < 2:
@@ -294,18 +303,23 @@ class _Matcher:
                 for key in (name_key, alias_key):
                     if key in wanted:
                         units[key] = pk
-        known = None
+        made = []
         for key, name in wanted.items():
             if key not in units:
                 unit = HostUnit(name=name)
                 unit.normalise()
                 units[key] = unit
+                made.append(unit.name)
                 self.result.new_host_units.append(unit.name)
+                known = self.result.known_units
                 if known is None:
-                    known = _UnitCores(HostUnit.objects.values_list("name", flat=True))
+                    names = HostUnit.objects.values_list("name", flat=True)
+                    known = self.result.known_units = _UnitCores(names)
                 similar = known.resembling(host_unit_core(unit.name))
                 if similar:
                     self.result.resembling_host_units[unit.name] = similar
+        if made:
+            self.result.known_units.add(made)
         return units
 
     def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
@@ -457,6 +471,8 @@ def _show(value) -> str:
 
 
 def _record_value(value):
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, HostUnit):
         return value.name
     if isinstance(value, date):

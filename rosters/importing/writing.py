@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from cadreprog.bulk import bulk_insert
+from cadreprog.bulk import bulk_insert, insert_rows
 from cohorts.models import Cadre
 from placements.models import HostUnit, Placement, RosterImport, RosterImportChange
 
@@ -85,16 +85,12 @@ def _record(result: ImportResult, user, source, *, changes=True) -> RosterImport
 
 
 def _record_changes(record: RosterImport, rows: list[Row]):
-    bulk_insert(
+    """One RosterImportChange a row that adds or updates a placement, as plain tuples."""
+    insert_rows(
         RosterImportChange,
+        ["roster_import_id", "placement_id", "row", "action", "fields"],
         (
-            RosterImportChange(
-                roster_import_id=record.pk,
-                placement_id=row.placement.pk,
-                row=row.number,
-                action=row.action,
-                fields=row.recorded,
-            )
+            (record.pk, row.placement.pk, row.number, row.action, row.recorded)
             for row in rows
             if row.action in ("new", "updated")
         ),
