@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
@@ -327,7 +328,7 @@ class _Matcher:
         number = row.values.get("id_number")
         key = number or (row.name, row.values.get("birth_date"), row.values.get("home_unit"))
         if key not in new_people:
-            cadre = Cadre(name=row.name)
+            cadre = _made(Cadre, name=row.name)
             new_people[key] = cadre
         return new_people[key]
 
@@ -352,7 +353,7 @@ class _Matcher:
 
         is_new = placement is None
         if is_new:
-            placement = Placement(cadre=cadre, batch=row.batch)
+            placement = _made(Placement, cadre=cadre, batch=row.batch)
         placement.batch = row.batch
         before = _placement_values(placement)
         for key, attribute in (("home_unit", "home_unit"), ("position", "position"),
@@ -435,6 +436,21 @@ def _chunks(items, size=CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _made(model, **values):
+    """A new `model` object with `values`: made from its fields' defaults in order, as Django
+    makes an object read from the database, several times faster than from keywords."""
+    made = model(*_defaults(model))
+    for name, value in values.items():
+        setattr(made, name, value)
+    return made
+
+
+@cache
+def _defaults(model) -> tuple:
+    """Each concrete field's default (none of Cadre's or Placement's is mutable: shared)."""
+    return tuple(f.get_default() for f in model._meta.concrete_fields)
 
 
 def _placement_values(placement: Placement) -> dict:

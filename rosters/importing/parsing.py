@@ -20,12 +20,12 @@ from cohorts.models import Batch, Cadre
 from cohorts.text import normalise_name, squeeze
 from placements import ranks
 from placements.models import HostUnit, Placement
-from spreadsheets import cells, reading
+from spreadsheets import cells
 from spreadsheets.problems import Problem
 from spreadsheets.tables import is_footer
 
 from .. import columns
-from .rows import Row, Table, _sheet_label
+from .rows import Row, _sheet_label
 
 if TYPE_CHECKING:
     from . import ImportResult
@@ -198,20 +198,19 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
     cut_short, ending_in_000 = 0, []  # ID numbers Excel cut short; valid ones ending in 000
     for table in result.tables:
         sheet_label = _sheet_label(result, table)
+        keys = [(i, column.key) for i, column in table.columns.items()]
         for index, cells_ in table.body:
-            if _is_blank_row(table, cells_) or is_footer(cells_) or _is_example(cells_):
-                continue
+            filled = _filled(keys, cells_)
+            if not filled or is_footer(cells_) or _is_example(cells_):
+                continue  # blank where it matters (序号 filled ahead), a footer, the example
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
             later = []  # the birth date, read once the row's batch is known
-            for i, column in table.columns.items():
-                value = cells_[i] if i < len(cells_) else None
-                if reading.is_blank(value):
-                    continue
-                if column.key == "birth_date":
+            for key, value in filled:
+                if key == "birth_date":
                     later.append(value)
                 else:
-                    _parse_cell(row, column.key, value, memo)
-                if column.key == "id_number" and cells.looks_cut_by_excel(value):
+                    _parse_cell(row, key, value, memo)
+                if key == "id_number" and cells.looks_cut_by_excel(value):
                     cut_short += 1
             _resolve_batch(row, batch, batches)
             for value in later:
@@ -235,11 +234,24 @@ def _suspect(row: Row) -> Problem:
     return Problem(message, row.number, header, row.sheet)
 
 
-def _is_blank_row(table: Table, cells_) -> bool:
-    """Blank where it matters: a row numbered in 序号 ahead of time but not filled in is blank."""
-    return all(i >= len(cells_) or reading.is_blank(cells_[i]) for i in table.columns)
+def _filled(keys: list[tuple[int, str]], cells_) -> list[tuple[str, object]]:
+    """(column key, cell) of the table's columns that are not blank (reading.is_blank), in
+    the table's order: none for a row blank where it matters."""
+    count = len(cells_)
+    return [
+        (key, value)
+        for i, key in keys
+        if i < count
+        and (value := cells_[i]) is not None
+        and (value.strip() if isinstance(value, str) else True)
+    ]
 
 
 def _is_example(cells_) -> bool:
     """The blank template's example row, left in by mistake."""
+    try:
+        if columns.EXAMPLE_MARK not in "".join(cells_):  # a row of text, at C speed
+            return False
+    except TypeError:  # a cell that is not text: look at each
+        pass
     return any(isinstance(c, str) and c.strip() == columns.EXAMPLE_MARK for c in cells_)
