@@ -107,6 +107,21 @@ def _escaped(text: str) -> str:
     return text
 
 
+def _text(value) -> str:
+    """Any other value: its str, escaped where COPY's text format needs it (one call a value:
+    an import converts millions)."""
+    if value is None:
+        return "\\N"
+    text = value if type(value) is str else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return _escaped(text)
+    return text
+
+
+def _number(value) -> str:
+    return "\\N" if value is None else str(value)
+
+
 def _converter(field):
     """value → its text in COPY's text format (\\N for NULL), chosen once per field."""
     if isinstance(field, models.JSONField):
@@ -117,4 +132,8 @@ def _converter(field):
         return lambda v: "\\N" if v is None else ("t" if v else "f")
     if isinstance(field, models.DateField):  # DateTimeField too
         return lambda v: "\\N" if v is None else v.isoformat()
-    return lambda v: "\\N" if v is None else _escaped(str(v))
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, models.IntegerField):  # digits need no escape
+        return _number
+    return _text

@@ -154,7 +154,7 @@ class _Matcher:
         )
         by_number = {}
         for chunk in _chunks(numbers):
-            for cadre in Cadre.objects.filter(id_number__in=chunk):
+            for cadre in Cadre.objects.filter(id_number__in=chunk).order_by():
                 by_number[cadre.id_number] = self._known(cadre)
         matched, unmatched = {}, []
         for row in self.rows:
@@ -179,9 +179,13 @@ class _Matcher:
             return
         known = defaultdict(list)
         for chunk in _chunks(sorted({row.name for row in masked})):
-            for p in Placement.objects.filter(
-                cadre__name__in=chunk, batch__in={row.batch for row in masked}
-            ).select_related("cadre"):
+            for p in (
+                Placement.objects.filter(
+                    cadre__name__in=chunk, batch__in={row.batch for row in masked}
+                )
+                .select_related("cadre")
+                .order_by()
+            ):
                 known[(p.batch_id, p.cadre.name)].append(p.cadre)
         for row in masked:
             found = [
@@ -216,7 +220,9 @@ class _Matcher:
         people = {}
         for names, numbered in ((without_number, False), (with_number, True)):
             for chunk in _chunks(sorted(names)):
-                found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
+                found = Placement.objects.filter(
+                    cadre__name__in=chunk, home_unit__in=units
+                ).order_by()
                 if numbered:
                     found = found.filter(cadre__id_number__isnull=True)
                 for p in found.select_related("cadre"):
@@ -263,7 +269,11 @@ class _Matcher:
         its host unit's id, the unit's name kept in unit_names."""
         found = {}
         self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
-        placements = Placement.objects.annotate(host_unit_name=F("host_unit__name"))
+        # A cadre's placements in the order they are listed (the first that overlaps is named);
+        # by batch alone, without the ordering's join to the cadre (one cadre's name sorts once).
+        placements = Placement.objects.annotate(host_unit_name=F("host_unit__name")).order_by(
+            "batch__programme__code", "batch__number", "id"
+        )
         fetched = []
         for chunk in _chunks(sorted(self.cadres)):
             fetched.extend(placements.filter(cadre_id__in=chunk))
@@ -297,6 +307,7 @@ class _Matcher:
             found = (
                 HostUnit.objects.filter(Q(name_key__in=chunk) | Q(aliases__name_key__in=chunk))
                 .annotate(alias_key=F("aliases__name_key"))
+                .order_by()
                 .values_list("pk", "name", "name_key", "alias_key")
             )
             for pk, name, name_key, alias_key in found:
