@@ -17,6 +17,7 @@ from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import date
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError
@@ -77,6 +78,11 @@ class _UnitCores:
 
 
 HOST_UNIT = Placement._meta.get_field("host_unit")
+_HOST_UNIT_AT = PLACEMENT_FIELDS.index("host_unit")
+_CADRE_VALUES = attrgetter(*CADRE_FIELDS)
+_PLACEMENT_VALUES = attrgetter(
+    *(f if f != "host_unit" else "host_unit_id" for f in PLACEMENT_FIELDS)
+)
 
 
 class _Matcher:
@@ -291,17 +297,18 @@ class _Matcher:
         return found
 
     def _host_units(self) -> dict:
-        """{name key: the unit's pk, or a HostUnit}: existing ones found (by name or by a
+        """{name as written: the unit's pk, or a HostUnit}: existing ones found (by name or by a
         former name, an alias left by a merge: 腾讯科技（深圳）有限公司 → 腾讯集团), unknown
         ones made (unsaved).
 
         One query a chunk for both: the units whose name or one of whose aliases is wanted,
         each row with that alias's key (the filter before the annotation reuses its join)."""
-        wanted = {}
+        wanted, written = {}, {}  # name key → the first name written so; name → its key
         for row in self.rows:
             name = row.values.get("host_unit")
-            if name:
-                wanted.setdefault(host_unit_key(name), name)
+            if name and name not in written:
+                written[name] = host_unit_key(name)
+                wanted.setdefault(written[name], name)
         units = {}  # name key → the unit's pk, or a HostUnit to be made
         for chunk in _chunks(sorted(wanted)):
             found = (
@@ -332,7 +339,7 @@ class _Matcher:
                     self.result.resembling_host_units[unit.name] = similar
         if made:
             self.result.known_units.add(made)
-        return units
+        return {name: units[key] for name, key in written.items()}
 
     def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
         """A cadre not yet known; two rows of one new person (two batches) share it."""
@@ -344,7 +351,7 @@ class _Matcher:
         return new_people[key]
 
     def _apply(self, row: Row, cadre: Cadre, placement: Placement | None, host_units: dict):
-        before_cadre = {f: getattr(cadre, f) for f in CADRE_FIELDS}
+        before_cadre = _CADRE_VALUES(cadre)  # tuples: most rows of a re-import change nothing
         values = row.values
         for key in ("name", "id_number", "ethnicity", "political_status", "education", "phone"):
             if values.get(key):
@@ -359,7 +366,7 @@ class _Matcher:
             ):
                 cadre.birth_date = born
         cadre.derive_from_id_number()
-        if cadre.pk is None or cadre.name != before_cadre["name"]:
+        if cadre.pk is None or cadre.name != before_cadre[0]:  # CADRE_FIELDS[0]: the name
             cadre.normalise()  # sets the pinyin sort key; the file's values are normalised already
 
         is_new = placement is None
@@ -376,7 +383,7 @@ class _Matcher:
         if "rank" in values:
             placement.rank, placement.rank_tier = values["rank"]
         if values.get("host_unit"):
-            unit = host_units[host_unit_key(values["host_unit"])]
+            unit = host_units[values["host_unit"]]
             if isinstance(unit, HostUnit):
                 placement.host_unit = unit  # to be made: _write saves it first
             else:
@@ -388,17 +395,15 @@ class _Matcher:
         self._check_term(row, placement)
         if row.problems:
             return
-        changes = {
-            f: (before_cadre[f], getattr(cadre, f))
-            for f in CADRE_FIELDS
-            if before_cadre[f] != getattr(cadre, f)
-        }
+        changes = {}
+        after = _CADRE_VALUES(cadre)
+        if after != before_cadre:
+            pairs = zip(CADRE_FIELDS, before_cadre, after, strict=True)
+            changes = {f: (b, a) for f, b, a in pairs if b != a}
         after = _placement_values(placement)
-        changes |= {
-            f: (before[f], after[f])
-            for f in PLACEMENT_FIELDS
-            if _value(before[f]) != _value(after[f])
-        }
+        if after != before:  # a unit to be made equals only itself, a unit's pk only itself
+            pairs = zip(PLACEMENT_FIELDS, before, after, strict=True)
+            changes |= {f: (b, a) for f, b, a in pairs if b != a}
         if "host_unit" in changes:
             changes["host_unit"] = tuple(map(self._unit, changes["host_unit"]))
         if cadre.pk is None or is_new:
@@ -464,20 +469,14 @@ def _defaults(model) -> tuple:
     return tuple(f.get_default() for f in model._meta.concrete_fields)
 
 
-def _placement_values(placement: Placement) -> dict:
+def _placement_values(placement: Placement) -> tuple:
     """PLACEMENT_FIELDS' values; the host unit as its pk, or the HostUnit when one is set
     (to be made, or given by the caller), never fetched."""
-    values = {f: getattr(placement, f) for f in PLACEMENT_FIELDS if f != "host_unit"}
+    values = _PLACEMENT_VALUES(placement)
     unit = HOST_UNIT.get_cached_value(placement, None)
-    values["host_unit"] = placement.host_unit_id if unit is None else unit
-    return values
-
-
-def _value(value):
-    """Compare foreign keys by identity of the row they point at."""
-    if isinstance(value, HostUnit):
-        return value.pk or id(value)
-    return value
+    if unit is None:
+        return values
+    return values[:_HOST_UNIT_AT] + (unit,) + values[_HOST_UNIT_AT + 1 :]
 
 
 def field_label(field_name: str) -> str:
