@@ -27,8 +27,9 @@ def write_roster(path: Path, rows: int, host_units: int) -> Path:
         writer.writerow([c.header for c in COLUMNS])
         for n in range(rows):
             born = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 30))
-            # Each file its own regions: people of two files never share an ID number.
-            number = id_number(400000 + rows // 1000 * 100 + n // 1000, born, n % 1000)
+            # Each file its own regions: people of two files never share an ID number. From
+            # 41 (河南) on: 40 is no province's code, and a roster naming it is refused.
+            number = id_number(410000 + rows // 1000 * 100 + n // 1000, born, n % 1000)
             unit = rng.randrange(1, host_units + 1)
             values = {
                 "batch": f"{IMPORT_PROGRAMME}-{n % IMPORT_BATCHES + 1}",
