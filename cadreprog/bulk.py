@@ -125,9 +125,8 @@ def _number(value) -> str:
 def _converter(field):
     """value → its text in COPY's text format (\\N for NULL), chosen once per field."""
     if isinstance(field, models.JSONField):
-        return lambda v: (
-            "\\N" if v is None else _escaped(json.dumps(v, cls=field.encoder, ensure_ascii=False))
-        )
+        encode = (field.encoder or json.JSONEncoder)(ensure_ascii=False).encode  # made once
+        return lambda v: "\\N" if v is None else _escaped(encode(v))
     if isinstance(field, models.BooleanField):
         return lambda v: "\\N" if v is None else ("t" if v else "f")
     if isinstance(field, models.DateField):  # DateTimeField too
