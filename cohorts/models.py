@@ -372,7 +372,11 @@ class Cadre(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember the stored ID number: its gender and birth date follow a corrected one.
-        instance._stored_id_number = dict(zip(field_names, values, strict=True)).get("id_number")
+        # (Looked up by position: an import reads 100,000 cadres.)
+        try:
+            instance._stored_id_number = values[field_names.index("id_number")]
+        except ValueError:  # not read (deferred)
+            instance._stored_id_number = None
         return instance
 
     def __str__(self):

@@ -52,6 +52,8 @@ class CellError(ValueError):
 
 def text(value) -> str:
     """A cell as text, trimmed, with the export's formula escape removed."""
+    if type(value) is str:  # most cells: the checks below are for the others
+        return unescape_formula(value.strip())
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -68,5 +68,13 @@ def find_header(rows, column_for, quiet=frozenset()) -> Header | None:
 
 def is_footer(cells_) -> bool:
     """A footer row: one of its first three filled cells starts with a footer word."""
-    filled = islice((c for c in cells_ if not reading.is_blank(c)), 3)
-    return any(cells.text(c).startswith(FOOTER_WORDS) for c in filled)
+    filled = 0
+    for c in cells_:
+        if reading.is_blank(c):
+            continue
+        if cells.text(c).startswith(FOOTER_WORDS):
+            return True
+        filled += 1
+        if filled == 3:
+            return False
+    return False

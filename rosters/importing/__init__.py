@@ -87,6 +87,8 @@ class ImportResult(ImportResultBase):
     done_problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
     done_batches: set = field(default_factory=set)
+    # Known host units by core name (matching._UnitCores), made once for all the chunks.
+    known_units: object = field(default=None, repr=False, compare=False)
 
     def count(self, action: str) -> int:
         return self.done[action] + sum(1 for row in self.rows if row.action == action)

@@ -5,20 +5,27 @@ and writes; it imports what it needs from here).
 Set-based: the rows of one chunk are matched in a handful of queries (IN lists of at most CHUNK
 parameters), never one query per row. A person by ID number, else by name, birth date and home
 unit (ambiguity is an error, never a guess); a placement by (cadre, batch).
+
+Read without locks; what a chunk updates is locked once decided (_Matcher._lock_updated). A
+placement's host unit and batch are not fetched with it: its host unit is compared by key
+(names fetched alongside, for the history), its batch is one object per batch.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from datetime import date
+from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from cohorts import idnumbers
-from cohorts.models import Cadre
+from cohorts.models import Batch, Cadre
 from placements.models import HostUnit, Placement, host_unit_core, host_unit_key
 from spreadsheets import cells
 from spreadsheets.problems import Problem
@@ -39,13 +46,22 @@ PLACEMENT_FIELDS = ["home_unit", "position", "rank", "rank_tier", "category", "d
 class _UnitCores:
     """Known host units by their core name (host_unit_core), to flag a new unit whose core is
     the start of a known one's, or the other way round: 腾讯科技 ~ 腾讯 (at least 2 characters).
-    Sorted, so that each new unit costs a few lookups, not a pass over every known unit."""
+    Sorted, so that each new unit costs a few lookups, not a pass over every known unit.
+    Made once an import (the first chunk that names a new unit), each chunk's new units added
+    once it is matched: the next chunk finds them written."""
 
     def __init__(self, names):
         self.by_core = defaultdict(list)
         for name in names:
             self.by_core[host_unit_core(name)].append(name)
         self.cores = sorted(core for core in self.by_core if len(core) >= 2)
+
+    def add(self, names):
+        for name in names:
+            core = host_unit_core(name)
+            if len(core) >= 2 and core not in self.by_core:
+                insort(self.cores, core)
+            self.by_core[core].append(name)
 
     def resembling(self, core: str) -> list[str]:
         if len(core) < 2:
@@ -61,9 +77,17 @@ class _UnitCores:
         return sorted(found)
 
 
+HOST_UNIT = Placement._meta.get_field("host_unit")
+_HOST_UNIT_AT = PLACEMENT_FIELDS.index("host_unit")
+_CADRE_VALUES = attrgetter(*CADRE_FIELDS)
+_PLACEMENT_VALUES = attrgetter(
+    *(f if f != "host_unit" else "host_unit_id" for f in PLACEMENT_FIELDS)
+)
+
+
 class _Matcher:
     """Matches one chunk of rows (the whole file, when it is one chunk); with lock, the
-    placements found are locked until the import's transaction ends."""
+    cadres and placements it updates are locked until the import's transaction ends."""
 
     def __init__(self, result: ImportResult, rows: list[Row] | None = None, *, lock=None):
         self.result = result
@@ -71,6 +95,7 @@ class _Matcher:
         self.rows = [row for row in self.all_rows if not row.problems]
         self.lock = not result.dry_run if lock is None else lock
         self.cadres = {}  # pk → Cadre
+        self.unit_names = {}  # host unit pk → name, for the preview and the history
 
     def run(self):
         cadres = self._match_cadres()
@@ -100,6 +125,32 @@ class _Matcher:
         for row in self.all_rows:
             if row.problems:
                 row.action = "error"
+        if self.lock:
+            self._lock_updated()
+
+    def _lock_updated(self):
+        """The cadres and placements this chunk updates (those writing._write gives a new
+        version) are held until the import commits, so an edit opened before it is refused
+        instead of overwriting it, and one saved meanwhile waits. One query per table and IN
+        list; none when nothing is updated (a re-import of an unchanged file).
+
+        They were read without a lock: one saved in between is no longer at the version read,
+        and the import is refused (IntegrityError: import the file again) rather than
+        overwrite it. Locked in id order, as every import locks, so two never deadlock."""
+        rows = [row for row in self.rows if row.action in ("new", "updated") and not row.problems]
+        for model, fields, of_row in (
+            (Cadre, CADRE_FIELDS, lambda row: row.cadre),
+            (Placement, PLACEMENT_FIELDS, lambda row: row.placement),
+        ):
+            updated = {}
+            for row in rows:
+                found = of_row(row)
+                if found.pk is not None and not row.recorded.keys().isdisjoint(fields):
+                    updated[found.pk] = found.version
+            for chunk in _chunks(sorted(updated)):
+                locked = model.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+                if dict(locked.values_list("pk", "version")) != {pk: updated[pk] for pk in chunk}:
+                    raise IntegrityError("changed since the import read it")
 
     def _match_cadres(self) -> dict:
         """{id(row): Cadre} for the rows that name a person already known."""
@@ -109,7 +160,7 @@ class _Matcher:
         )
         by_number = {}
         for chunk in _chunks(numbers):
-            for cadre in self._locked(Cadre.objects.filter(id_number__in=chunk)):
+            for cadre in Cadre.objects.filter(id_number__in=chunk).order_by():
                 by_number[cadre.id_number] = self._known(cadre)
         matched, unmatched = {}, []
         for row in self.rows:
@@ -120,12 +171,6 @@ class _Matcher:
                 unmatched.append(row)
         matched.update(self._match_by_name(unmatched))
         return matched
-
-    def _locked(self, queryset, of=("self",)):
-        """When writing: the cadres read are held until the import commits, so an edit opened
-        before it is refused (the import bumps their version) instead of overwriting it, and
-        one saved meanwhile waits instead of being overwritten by values read before."""
-        return queryset.select_for_update(of=of) if self.lock else queryset
 
     def _known(self, cadre: Cadre) -> Cadre:
         """One object per person, however many rows or queries find them."""
@@ -140,9 +185,13 @@ class _Matcher:
             return
         known = defaultdict(list)
         for chunk in _chunks(sorted({row.name for row in masked})):
-            for p in Placement.objects.filter(
-                cadre__name__in=chunk, batch__in={row.batch for row in masked}
-            ).select_related("cadre"):
+            for p in (
+                Placement.objects.filter(
+                    cadre__name__in=chunk, batch__in={row.batch for row in masked}
+                )
+                .select_related("cadre")
+                .order_by()
+            ):
                 known[(p.batch_id, p.cadre.name)].append(p.cadre)
         for row in masked:
             found = [
@@ -177,10 +226,12 @@ class _Matcher:
         people = {}
         for names, numbered in ((without_number, False), (with_number, True)):
             for chunk in _chunks(sorted(names)):
-                found = Placement.objects.filter(cadre__name__in=chunk, home_unit__in=units)
+                found = Placement.objects.filter(
+                    cadre__name__in=chunk, home_unit__in=units
+                ).order_by()
                 if numbered:
                     found = found.filter(cadre__id_number__isnull=True)
-                for p in self._locked(found.select_related("cadre"), of=("cadre",)):
+                for p in found.select_related("cadre"):
                     candidates[(p.cadre.name, p.home_unit)].add(p.cadre_id)
                     people[p.cadre_id] = self.cadres.get(p.cadre_id, p.cadre)
         matched = {}
@@ -219,67 +270,88 @@ class _Matcher:
         return True
 
     def _placements_of(self, cadres: dict) -> dict:
-        """{(cadre id, batch id): Placement} for every placement of the matched cadres."""
+        """{(cadre id, batch id): Placement} for every placement of the matched cadres, each
+        with its batch (one object per batch: the rows' own, others fetched in one query) and
+        its host unit's id, the unit's name kept in unit_names."""
         found = {}
         self.placements_by_cadre = defaultdict(list)  # id(Cadre) → placements, new ones too
-        placements = Placement.objects.select_related("batch__programme", "host_unit")
-        if self.lock:
-            # Hold the rows until the import commits: an edit meanwhile waits, then sees the new
-            # version, instead of being overwritten.
-            placements = placements.select_for_update(of=("self",))
+        # A cadre's placements in the order they are listed (the first that overlaps is named);
+        # by batch alone, without the ordering's join to the cadre (one cadre's name sorts once).
+        placements = Placement.objects.annotate(host_unit_name=F("host_unit__name")).order_by(
+            "batch__programme__code", "batch__number", "id"
+        )
+        fetched = []
         for chunk in _chunks(sorted(self.cadres)):
-            for p in placements.filter(cadre_id__in=chunk):
-                p.cadre = self.cadres[p.cadre_id]
-                found[(p.cadre_id, p.batch_id)] = p
-                self.placements_by_cadre[id(p.cadre)].append(p)
+            fetched.extend(placements.filter(cadre_id__in=chunk))
+        batches = {row.batch.pk: row.batch for row in self.rows}
+        others = {p.batch_id for p in fetched} - batches.keys()
+        if others:
+            batches |= Batch.objects.select_related("programme").in_bulk(others)
+        for p in fetched:
+            p.cadre = self.cadres[p.cadre_id]
+            p.batch = batches[p.batch_id]
+            if p.host_unit_id is not None:
+                self.unit_names[p.host_unit_id] = p.host_unit_name
+            found[(p.cadre_id, p.batch_id)] = p
+            self.placements_by_cadre[id(p.cadre)].append(p)
         return found
 
     def _host_units(self) -> dict:
-        """{name key: HostUnit}, existing ones fetched (by name or by a former name, an alias
-        left by a merge: 腾讯科技（深圳）有限公司 → 腾讯集团), unknown ones made (unsaved).
+        """{name as written: the unit's pk, or a HostUnit}: existing ones found (by name or by a
+        former name, an alias left by a merge: 腾讯科技（深圳）有限公司 → 腾讯集团), unknown
+        ones made (unsaved).
 
         One query a chunk for both: the units whose name or one of whose aliases is wanted,
         each row with that alias's key (the filter before the annotation reuses its join)."""
-        wanted = {}
+        wanted, written = {}, {}  # name key → the first name written so; name → its key
         for row in self.rows:
             name = row.values.get("host_unit")
-            if name:
-                wanted.setdefault(host_unit_key(name), name)
-        units, by_pk = {}, {}
+            if name and name not in written:
+                written[name] = host_unit_key(name)
+                wanted.setdefault(written[name], name)
+        units = {}  # name key → the unit's pk, or a HostUnit to be made
         for chunk in _chunks(sorted(wanted)):
-            found = HostUnit.objects.filter(
-                Q(name_key__in=chunk) | Q(aliases__name_key__in=chunk)
-            ).annotate(alias_key=F("aliases__name_key"))
-            for row in found:
-                unit = by_pk.setdefault(row.pk, row)  # one object per unit
-                for key in (row.name_key, row.alias_key):
+            found = (
+                HostUnit.objects.filter(Q(name_key__in=chunk) | Q(aliases__name_key__in=chunk))
+                .annotate(alias_key=F("aliases__name_key"))
+                .order_by()
+                .values_list("pk", "name", "name_key", "alias_key")
+            )
+            for pk, name, name_key, alias_key in found:
+                self.unit_names[pk] = name
+                for key in (name_key, alias_key):
                     if key in wanted:
-                        units[key] = unit
-        known = None
+                        units[key] = pk
+        made = []
         for key, name in wanted.items():
             if key not in units:
                 unit = HostUnit(name=name)
                 unit.normalise()
                 units[key] = unit
+                made.append(unit.name)
                 self.result.new_host_units.append(unit.name)
+                known = self.result.known_units
                 if known is None:
-                    known = _UnitCores(HostUnit.objects.values_list("name", flat=True))
+                    names = HostUnit.objects.values_list("name", flat=True)
+                    known = self.result.known_units = _UnitCores(names)
                 similar = known.resembling(host_unit_core(unit.name))
                 if similar:
                     self.result.resembling_host_units[unit.name] = similar
-        return units
+        if made:
+            self.result.known_units.add(made)
+        return {name: units[key] for name, key in written.items()}
 
     def _new_cadre(self, row: Row, new_people: dict) -> Cadre:
         """A cadre not yet known; two rows of one new person (two batches) share it."""
         number = row.values.get("id_number")
         key = number or (row.name, row.values.get("birth_date"), row.values.get("home_unit"))
         if key not in new_people:
-            cadre = Cadre(name=row.name)
+            cadre = _made(Cadre, name=row.name)
             new_people[key] = cadre
         return new_people[key]
 
     def _apply(self, row: Row, cadre: Cadre, placement: Placement | None, host_units: dict):
-        before_cadre = {f: getattr(cadre, f) for f in CADRE_FIELDS}
+        before_cadre = _CADRE_VALUES(cadre)  # tuples: most rows of a re-import change nothing
         values = row.values
         for key in ("name", "id_number", "ethnicity", "political_status", "education", "phone"):
             if values.get(key):
@@ -294,14 +366,14 @@ class _Matcher:
             ):
                 cadre.birth_date = born
         cadre.derive_from_id_number()
-        if cadre.pk is None or cadre.name != before_cadre["name"]:
+        if cadre.pk is None or cadre.name != before_cadre[0]:  # CADRE_FIELDS[0]: the name
             cadre.normalise()  # sets the pinyin sort key; the file's values are normalised already
 
         is_new = placement is None
         if is_new:
-            placement = Placement(cadre=cadre, batch=row.batch)
+            placement = _made(Placement, cadre=cadre, batch=row.batch)
         placement.batch = row.batch
-        before = {f: getattr(placement, f) for f in PLACEMENT_FIELDS}
+        before = _placement_values(placement)
         for key, attribute in (("home_unit", "home_unit"), ("position", "position"),
                                ("district", "district"), ("group", "group"),
                                ("host_role", "role"), ("notes", "notes"),
@@ -311,7 +383,11 @@ class _Matcher:
         if "rank" in values:
             placement.rank, placement.rank_tier = values["rank"]
         if values.get("host_unit"):
-            placement.host_unit = host_units[host_unit_key(values["host_unit"])]
+            unit = host_units[values["host_unit"]]
+            if isinstance(unit, HostUnit):
+                placement.host_unit = unit  # to be made: _write saves it first
+            else:
+                placement.host_unit_id = unit
         for key in ("start_date", "end_date"):
             if key in values:
                 setattr(placement, key, values[key])
@@ -319,16 +395,17 @@ class _Matcher:
         self._check_term(row, placement)
         if row.problems:
             return
-        changes = {
-            f: (before_cadre[f], getattr(cadre, f))
-            for f in CADRE_FIELDS
-            if before_cadre[f] != getattr(cadre, f)
-        }
-        changes |= {
-            f: (before[f], getattr(placement, f))
-            for f in PLACEMENT_FIELDS
-            if _value(before[f]) != _value(getattr(placement, f))
-        }
+        changes = {}
+        after = _CADRE_VALUES(cadre)
+        if after != before_cadre:
+            pairs = zip(CADRE_FIELDS, before_cadre, after, strict=True)
+            changes = {f: (b, a) for f, b, a in pairs if b != a}
+        after = _placement_values(placement)
+        if after != before:  # a unit to be made equals only itself, a unit's pk only itself
+            pairs = zip(PLACEMENT_FIELDS, before, after, strict=True)
+            changes |= {f: (b, a) for f, b, a in pairs if b != a}
+        if "host_unit" in changes:
+            changes["host_unit"] = tuple(map(self._unit, changes["host_unit"]))
         if cadre.pk is None or is_new:
             row.action = "new"
         else:
@@ -339,6 +416,10 @@ class _Matcher:
         row.recorded = {f: [_record_value(b), _record_value(a)] for f, (b, a) in changes.items()}
         if is_new:
             self.placements_by_cadre[id(cadre)].append(placement)
+
+    def _unit(self, unit):
+        """A host unit as the preview and the history name it: a pk by its name."""
+        return self.unit_names.get(unit) if isinstance(unit, int) else unit
 
     def _check_term(self, row: Row, placement: Placement):
         batch_term = row.batch.term
@@ -373,11 +454,29 @@ def _chunks(items, size=CHUNK):
         yield items[start : start + size]
 
 
-def _value(value):
-    """Compare foreign keys by identity of the row they point at."""
-    if isinstance(value, HostUnit):
-        return value.pk or id(value)
-    return value
+def _made(model, **values):
+    """A new `model` object with `values`: made from its fields' defaults in order, as Django
+    makes an object read from the database, several times faster than from keywords."""
+    made = model(*_defaults(model))
+    for name, value in values.items():
+        setattr(made, name, value)
+    return made
+
+
+@cache
+def _defaults(model) -> tuple:
+    """Each concrete field's default (none of Cadre's or Placement's is mutable: shared)."""
+    return tuple(f.get_default() for f in model._meta.concrete_fields)
+
+
+def _placement_values(placement: Placement) -> tuple:
+    """PLACEMENT_FIELDS' values; the host unit as its pk, or the HostUnit when one is set
+    (to be made, or given by the caller), never fetched."""
+    values = _PLACEMENT_VALUES(placement)
+    unit = HOST_UNIT.get_cached_value(placement, None)
+    if unit is None:
+        return values
+    return values[:_HOST_UNIT_AT] + (unit,) + values[_HOST_UNIT_AT + 1 :]
 
 
 def field_label(field_name: str) -> str:
@@ -398,6 +497,8 @@ def _show(value) -> str:
 
 
 def _record_value(value):
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, HostUnit):
         return value.name
     if isinstance(value, date):

@@ -9,7 +9,6 @@ rosters.importing streams the rows through these, then matches and writes them.
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -21,20 +20,17 @@ from cohorts.models import Batch, Cadre
 from cohorts.text import normalise_name, squeeze
 from placements import ranks
 from placements.models import HostUnit, Placement
-from spreadsheets import cells, reading
+from spreadsheets import cells
 from spreadsheets.problems import Problem
 from spreadsheets.tables import is_footer
 
 from .. import columns
-from .rows import Row, Table, _sheet_label
+from .rows import Row, _sheet_label
 
 if TYPE_CHECKING:
     from . import ImportResult
 
-# Columns whose reading depends on the cell alone (not on the row), and whose values repeat.
-REPEATING = {"batch", "gender", "rank", "category", "home_unit", "host_unit", "position",
-             "district", "group", "host_role", "ethnicity", "political_status",
-             "education"}  # fmt: skip
+MEMO_SIZE = 100_000  # cells whose reading is kept, at most: memory stays bounded
 TEXT_COLUMNS = {  # roster column → (model, field) for plain text
     "position": (Placement, "position"),
     "district": (Placement, "district"),
@@ -50,42 +46,46 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _parse_cell(row: Row, key: str, value, memo: dict):
+    """Read one cell into row.values, or report why it cannot be read.
+
+    Reading a cell is pure: it depends on the column and the cell alone, and a birth date on
+    the batch's start as well (a two-digit year). A roster repeats its units, ranks, districts,
+    groups and birth months on every row, so each is read once (memo); a cell that is no
+    dictionary key is read every time.
+    """
+    start = None
+    if key == "birth_date":
+        start = row.batch.start_date if row.batch else None
+    memo_key = (key, type(value), value, start)  # 1 and True and 1.0 read differently
+    try:
+        ok, outcome = memo[memo_key]
+    except KeyError:
+        ok, outcome = memo[memo_key] = _read_cell(key, value, start)
+    except TypeError:
+        ok, outcome = _read_cell(key, value, start)
+    if not ok:
+        row.error(key, outcome)
+    elif key == "birth_date":
+        row.values[key], row.birth_precision = outcome
+    else:
+        row.values[key] = outcome
+
+
+def _read_cell(key: str, value, start: date | None) -> tuple[bool, object]:
+    """(True, the value read) or (False, why it cannot be read)."""
     if isinstance(value, str) and (control := _CONTROL.search(value)):
         # The database refuses a NUL, and a spreadsheet cannot hold any of them: say where.
-        row.error(
-            key,
-            _(
-                "The cell holds a control character (U+%(code)04X), which a roster cannot hold. "
-                "Delete it in the file and upload it again."
-            )
-            % {"code": ord(control[0])},
-        )
-        return
-    if key in REPEATING:
-        # A roster repeats its units, ranks, districts and groups on every row: read each once.
-        try:
-            ok, outcome = memo[key, value]
-        except (KeyError, TypeError):  # not read yet, or a cell that is no dictionary key
-            ok, outcome = _read_cell(row, key, value)
-            with suppress(TypeError):
-                memo[key, value] = ok, outcome
-    else:
-        ok, outcome = _read_cell(row, key, value)
-    if ok:
-        row.values[key] = outcome
-    else:
-        row.error(key, outcome)
-
-
-def _read_cell(row: Row, key: str, value) -> tuple[bool, object]:
-    """(True, the value read) or (False, why it cannot be read)."""
+        return False, _(
+            "The cell holds a control character (U+%(code)04X), which a roster cannot hold. "
+            "Delete it in the file and upload it again."
+        ) % {"code": ord(control[0])}
     try:
-        return True, _parse_value(row, key, value)
+        return True, _parse_value(key, value, start)
     except cells.CellError as error:
         return False, str(error)
 
 
-def _parse_value(row: Row, key: str, value):
+def _parse_value(key: str, value, start: date | None):
     if key == "batch":
         return squeeze(cells.text(value))
     if key == "name":
@@ -98,10 +98,8 @@ def _parse_value(row: Row, key: str, value):
                 _("Gender is 男 or 女, not %(value)s.") % {"value": cells.text(value)}
             ) from None
     if key == "birth_date":
-        # Read after the batch: a two-digit year depends on the batch's start.
-        start = row.batch.start_date if row.batch else None
-        born, row.birth_precision = cells.birth_month(value, on=start)
-        return born
+        # (date, precision), read after the batch: a two-digit year depends on its start.
+        return cells.birth_month(value, on=start)
     if key == "id_number":
         return cells.id_number(value)
     if key == "phone":
@@ -196,24 +194,23 @@ def _resolve_batch(row: Row, given: Batch | None, names: BatchNames):
 def _parse_rows(result: ImportResult, batch: Batch | None):
     """The file's rows, parsed and checked one by one as they stream in."""
     batches = BatchNames()
-    memo = {}  # (column, cell) → what reading it gave, for the columns whose values repeat
+    memo = {}  # (column, cell's type, cell, batch start) → what reading it gave
     cut_short, ending_in_000 = 0, []  # ID numbers Excel cut short; valid ones ending in 000
     for table in result.tables:
         sheet_label = _sheet_label(result, table)
+        keys = [(i, column.key) for i, column in table.columns.items()]
         for index, cells_ in table.body:
-            if _is_blank_row(table, cells_) or is_footer(cells_) or _is_example(cells_):
-                continue
+            filled = _filled(keys, cells_)
+            if not filled or is_footer(cells_) or _is_example(cells_):
+                continue  # blank where it matters (序号 filled ahead), a footer, the example
             row = Row(sheet_label, index + 1, cells_, headers=table.headers)
             later = []  # the birth date, read once the row's batch is known
-            for i, column in table.columns.items():
-                value = cells_[i] if i < len(cells_) else None
-                if reading.is_blank(value):
-                    continue
-                if column.key == "birth_date":
+            for key, value in filled:
+                if key == "birth_date":
                     later.append(value)
                 else:
-                    _parse_cell(row, column.key, value, memo)
-                if column.key == "id_number" and cells.looks_cut_by_excel(value):
+                    _parse_cell(row, key, value, memo)
+                if key == "id_number" and cells.looks_cut_by_excel(value):
                     cut_short += 1
             _resolve_batch(row, batch, batches)
             for value in later:
@@ -221,8 +218,8 @@ def _parse_rows(result: ImportResult, batch: Batch | None):
             _check_row(row)
             if str(row.values.get("id_number", "")).endswith("000"):
                 ending_in_000.append(_suspect(row))
-            if len(memo) > 100_000:
-                memo.clear()  # a file of ever new values: keep memory bounded
+            if len(memo) > MEMO_SIZE:
+                memo.clear()  # ID numbers and phones are new on every row: keep memory bounded
             yield row
     if cut_short:
         result.suspect_id_numbers = ending_in_000
@@ -237,11 +234,24 @@ def _suspect(row: Row) -> Problem:
     return Problem(message, row.number, header, row.sheet)
 
 
-def _is_blank_row(table: Table, cells_) -> bool:
-    """Blank where it matters: a row numbered in 序号 ahead of time but not filled in is blank."""
-    return all(i >= len(cells_) or reading.is_blank(cells_[i]) for i in table.columns)
+def _filled(keys: list[tuple[int, str]], cells_) -> list[tuple[str, object]]:
+    """(column key, cell) of the table's columns that are not blank (reading.is_blank), in
+    the table's order: none for a row blank where it matters."""
+    count = len(cells_)
+    return [
+        (key, value)
+        for i, key in keys
+        if i < count
+        and (value := cells_[i]) is not None
+        and (value.strip() if isinstance(value, str) else True)
+    ]
 
 
 def _is_example(cells_) -> bool:
     """The blank template's example row, left in by mistake."""
+    try:
+        if columns.EXAMPLE_MARK not in "".join(cells_):  # a row of text, at C speed
+            return False
+    except TypeError:  # a cell that is not text: look at each
+        pass
     return any(isinstance(c, str) and c.strip() == columns.EXAMPLE_MARK for c in cells_)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from cadreprog.bulk import bulk_insert
+from cadreprog.bulk import bulk_insert, insert_rows
 from cohorts.models import Cadre
 from placements.models import HostUnit, Placement, RosterImport, RosterImportChange
 
-from .matching import CADRE_FIELDS, PLACEMENT_FIELDS
+from .matching import CADRE_FIELDS, HOST_UNIT, PLACEMENT_FIELDS
 
 if TYPE_CHECKING:
     from . import ImportResult
@@ -22,7 +22,7 @@ def _write(chunk: list[Row]):
     rows = [row for row in chunk if row.action in ("new", "updated")]
     units = {}
     for row in rows:
-        unit = row.placement.host_unit
+        unit = HOST_UNIT.get_cached_value(row.placement, None)  # a unit to be made; else a pk
         if unit is not None and unit.pk is None:
             units[unit.name_key] = unit
     bulk_insert(HostUnit, units.values())
@@ -85,16 +85,12 @@ def _record(result: ImportResult, user, source, *, changes=True) -> RosterImport
 
 
 def _record_changes(record: RosterImport, rows: list[Row]):
-    bulk_insert(
+    """One RosterImportChange a row that adds or updates a placement, as plain tuples."""
+    insert_rows(
         RosterImportChange,
+        ["roster_import_id", "placement_id", "row", "action", "fields"],
         (
-            RosterImportChange(
-                roster_import_id=record.pk,
-                placement_id=row.placement.pk,
-                row=row.number,
-                action=row.action,
-                fields=row.recorded,
-            )
+            (record.pk, row.placement.pk, row.number, row.action, row.recorded)
             for row in rows
             if row.action in ("new", "updated")
         ),

@@ -13,12 +13,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection
+from django.db.models import F
 from django.urls import reverse
 
 from cohorts.models import Cadre
 from placements.models import HostUnit, Placement, RosterImport
 from rosters import importing
-from rosters.importing import writing
+from rosters.importing import matching, writing
 from security import backups
 
 from ..roster_files import csv_bytes, person, table
@@ -214,3 +215,20 @@ def test_a_clash_reads_as_a_message_in_the_commands_json(sz3, monkeypatch, tmp_p
         call_command("import_roster", str(path), "--json")
     errors = json.loads(capsys.readouterr().out.splitlines()[-1])["errors"]
     assert "同时" in errors[0]["message"] and "duplicate" not in errors[0]["message"]
+
+
+@pytest.mark.django_db
+def test_a_cadre_saved_between_matching_and_locking_refuses_the_import(sz3, monkeypatch):
+    """Read without a lock, what an import updates is locked at the version it read: a save
+    in between (here: just before the lock) refuses the import instead of being overwritten."""
+    importing.import_roster(csv_bytes(table([person(1)])), "first.csv")
+    lock = matching._Matcher._lock_updated
+
+    def saved_meanwhile(self):
+        Cadre.objects.update(notes="临时党支部委员", version=F("version") + 1)
+        lock(self)
+
+    monkeypatch.setattr(matching._Matcher, "_lock_updated", saved_meanwhile)
+    result = importing.import_roster(csv_bytes(table([person(1, 手机号码="13900000009")])), "r.csv")
+    assert not result.ok and "同时" in str(result.problems[0])
+    assert Cadre.objects.get().phone != "13900000009"
