@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     Min,
@@ -272,14 +273,21 @@ def outcome_figures(user) -> list[OutcomeFigures]:
         .values("total")
     )
     # Programmes in the order they began (Shenzhen 2019, then Shanghai 2020), as the dashboard.
-    programmes = Programme.objects.filter(batches__in=Batch.objects.visible_to(user))
-    rows = programmes.annotate(
-        began=Min("batches__start_date"),
-        n_suggestions=_scoped_count(suggestions),
-        n_institutional=_scoped_count(suggestions.filter(institutional=True)),
-        n_projects=_scoped_count(projects),
-        total_investment=investment,
-    ).order_by("began", "code")
+    # Each figure is a subquery per programme, with no join nor GROUP BY around them: grouped
+    # over the programme's batches, they were counted once per batch (2,000 times, 230 ms).
+    batches = Batch.objects.visible_to(user).filter(programme=OuterRef("pk")).order_by()
+    began = batches.values("programme").annotate(began=Min("start_date")).values("began")
+    rows = (
+        Programme.objects.filter(Exists(batches))
+        .annotate(
+            began=Subquery(began),
+            n_suggestions=_scoped_count(suggestions),
+            n_institutional=_scoped_count(suggestions.filter(institutional=True)),
+            n_projects=_scoped_count(projects),
+            total_investment=investment,
+        )
+        .order_by("began", "code")
+    )
     figures = [
         OutcomeFigures(
             p.code,
