@@ -295,8 +295,16 @@ class OutcomeFigures:
 def outcome_figures(user) -> list[OutcomeFigures]:
     """Suggestions, institutional outcomes, projects and investment per programme, and in
     total (last, with an empty code) — one query, over what `user` may see."""
-    suggestions = Suggestion.objects.visible_to(user)
-    projects = Project.objects.visible_to(user)
+    return programme_outcomes(
+        Suggestion.objects.visible_to(user),
+        Project.objects.visible_to(user),
+        Batch.objects.visible_to(user),
+    )
+
+
+def programme_outcomes(suggestions, projects, batches) -> list[OutcomeFigures]:
+    """outcome_figures() over querysets already scoped (all of them: the whole archive, as
+    staff see it) — one query."""
     investment = Subquery(
         projects.filter(batch__programme=OuterRef("pk"))
         .order_by()
@@ -307,7 +315,7 @@ def outcome_figures(user) -> list[OutcomeFigures]:
     # Programmes in the order they began (Shenzhen 2019, then Shanghai 2020), as the dashboard.
     # Each figure is a subquery per programme, with no join nor GROUP BY around them: grouped
     # over the programme's batches, they were counted once per batch (2,000 times, 230 ms).
-    batches = Batch.objects.visible_to(user).filter(programme=OuterRef("pk")).order_by()
+    batches = batches.filter(programme=OuterRef("pk")).order_by()
     began = batches.values("programme").annotate(began=Min("start_date")).values("began")
     rows = (
         Programme.objects.filter(Exists(batches))
