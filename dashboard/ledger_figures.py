@@ -48,6 +48,14 @@ def cache_key(on) -> str:
     return f"dashboard:ledger:{on.isoformat()}:{roster}:{ledger}"
 
 
+def page_key(user, on) -> str | None:
+    """What staff's rendered page of `on` in the active language is kept as: the versions of
+    its figures, the roster's and the ledger's (None for anyone else: their page is theirs)."""
+    if not user.has_perm("cohorts.view_all_batches"):
+        return None
+    return f"{figures.cache_key(on)}:{figures.current_version(LEDGER_VERSION_KEY)}"
+
+
 def staff_ledger_cache(dashboard: figures.Dashboard, *, seconds: int) -> LedgerPart:
     """Count staff's ledger part (the whole archive; `dashboard`: staff's figures of the day)
     and keep it for `seconds`, under the versions read before counting."""

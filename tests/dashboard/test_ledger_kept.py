@@ -2,9 +2,11 @@
 term) is kept like the roster's figures (dashboard/ledger_figures.py): a second view counts
 nothing, and any write of progress, duties or outcomes shows on the next view."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from cohorts.terms import today
 from dashboard import figures, ledger_figures
@@ -115,3 +117,19 @@ def test_a_duty_list_copied_into_the_batch_shows_at_once(admin_user, current, lo
     services.duties_copy(batch=current, source=sz3)
     ((_batch, (rollup,)),) = part(admin_user).current_duties
     assert rollup.duty.name == "走访企业"
+
+
+def behind_figure(page: str) -> str:
+    return re.search(r'class="lagging" href="[^"]*">(\d+)<', page).group(1)
+
+
+def test_the_kept_page_shows_progress_at_once(staff_client, current, log):
+    assert behind_figure(staff_client.get("/").content.decode()) == "2"
+    keep_up(current.placements.first(), log)
+    assert behind_figure(staff_client.get("/").content.decode()) == "1"
+
+
+def test_the_kept_page_is_kept_per_language(staff_client, current, log):
+    assert "Daily" not in staff_client.get("/").content.decode()
+    staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "Daily" in staff_client.get("/").content.decode()
