@@ -217,7 +217,9 @@ def current_batches_duties(batches, on: date | None = None) -> list[tuple[Batch,
     terms = counting_.order_by().values("batch", "start_date", "end_date").annotate(n=Count("pk"))
     for r in terms:
         cadres[r["batch"]][term(r)] += r["n"]
-    entries = ProgressEntry.objects.filter(placement__in=counting_, duty__in=_ids(duties))
+    entries = ProgressEntry.objects.filter(
+        placement__batch__in=batches, duty__in=_ids(duties)
+    ).exclude(placement__status=PlacementStatus.WITHDRAWN)
     rows = (
         entries.order_by()
         .values(
