@@ -9,7 +9,9 @@ Staff's figures are cached for a minute; `figures_changed` (a receiver of placem
 `roster_changed` and of the counted models' saves and deletes, dashboard/apps.py) makes the
 next view count again. With a worker, `dashboard.figures_refresh` (dashboard/tasks.py) counts
 them ahead of the views, every few minutes and after a change, and keeps them until its next run:
-with REDIS_URL the cache and its version are shared by every app server.
+with REDIS_URL the cache and its version are shared by every app server. The ledger's part of
+the page (outcomes, duty roll-ups) is kept beside them at a version of its own as well
+(dashboard/ledger_figures.py), and staff's page, rendered, under both.
 """
 
 import time
