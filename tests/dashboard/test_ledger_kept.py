@@ -69,6 +69,20 @@ def test_a_second_view_counts_nothing_whatever_the_size(
         staff_client.get("/")
 
 
+@pytest.mark.parametrize("cadres", [2, 10])
+def test_after_progress_only_the_ledgers_part_is_counted(
+    staff_client, current, log, cadres, django_assert_num_queries
+):
+    PlacementFactory.create_batch(cadres, batch=current)
+    staff_client.get("/")
+    keep_up(current.placements.first(), log)
+    # 1 session, 2 user, 3 outcome figures per programme, 4 the current batches' duties, 5 their
+    # cadres counted by term, 6 the progress of those who recorded some, 7 the bell's unread
+    # count: the roster's figures are kept.
+    with django_assert_num_queries(7):
+        staff_client.get("/")
+
+
 def test_progress_recorded_shows_in_the_behind_figures_at_once(admin_user, current, log):
     assert lagging(admin_user) == 2
     keep_up(current.placements.first(), log)
