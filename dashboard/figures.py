@@ -9,7 +9,9 @@ Staff's figures are cached for a minute; `figures_changed` (a receiver of placem
 `roster_changed` and of the counted models' saves and deletes, dashboard/apps.py) makes the
 next view count again. With a worker, `dashboard.figures_refresh` (dashboard/tasks.py) counts
 them ahead of the views, every few minutes and after a change, and keeps them until its next run:
-with REDIS_URL the cache and its version are shared by every app server.
+with REDIS_URL the cache and its version are shared by every app server. The ledger's part of
+the page (outcomes, duty roll-ups) is kept beside them at a version of its own as well
+(dashboard/ledger_figures.py), and staff's page, rendered, under both.
 """
 
 import time
@@ -315,11 +317,12 @@ def cache_key(on: date) -> str:
     return f"dashboard:{get_language()}:{on.isoformat()}:{current_version()}"
 
 
-def current_version() -> int:
+def current_version(key: str = VERSION_KEY) -> int:
     """The version of what the dashboard counts (and the lists offer, dashboard/choices.py),
-    raised by every change to it (`figures_changed`)."""
+    raised by every change to it (`figures_changed`); with `key`, another such version (the
+    ledger's, dashboard/ledger_figures.py)."""
     # The version never expires; if the cache loses it, a new one is a time never used before.
-    return cache.get_or_set(VERSION_KEY, time.time_ns, timeout=None)
+    return cache.get_or_set(key, time.time_ns, timeout=None)
 
 
 def staff_figures_cache(*, on: date, seconds: int = CACHE_SECONDS) -> Dashboard:
@@ -337,17 +340,17 @@ def figures_changed(**kwargs):
     at once, and again when the change commits, so that figures another process counted in
     between (which could not see the change yet) are not kept. With a local-memory cache, other
     processes count again within CACHE_SECONDS."""
-    _version_up()
-    transaction.on_commit(_version_up)
+    version_up()
+    transaction.on_commit(version_up)
 
 
-def _version_up():
+def version_up(key: str = VERSION_KEY):
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
         # Gone (evicted, or a fresh cache): a version never used before, never one that may
         # still name figures counted before a change.
-        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+        cache.set(key, time.time_ns(), timeout=None)
 
 
 def _dashboard(placements, batches, on: date) -> Dashboard:

@@ -17,7 +17,7 @@ from django.utils import translation
 from cadreprog.background import runs_inline
 from cohorts.terms import today
 
-from . import figures
+from . import figures, ledger_figures
 
 # Longer than beat's interval (300 s), so that the figures never lapse between two runs; a
 # change raises the version, so they are never read after one.
@@ -28,13 +28,16 @@ PENDING_SECONDS = 60
 
 @shared_task(name="dashboard.figures_refresh")
 def figures_refresh() -> str:
-    """Count and keep staff's figures of today, in each language of the site."""
+    """Count and keep staff's figures of today, in each language of the site, and the
+    ledger's part of the dashboard."""
     # Changes from now on ask for a run of their own: this one may not see them.
     cache.delete(PENDING_KEY)
     on = today()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            figures.staff_figures_cache(on=on, seconds=KEEP_SECONDS)
+            counted = figures.staff_figures_cache(on=on, seconds=KEEP_SECONDS)
+    # The ledger's part holds no text of the language: one copy for all of them.
+    ledger_figures.staff_ledger_cache(counted, seconds=KEEP_SECONDS)
     return on.isoformat()
 
 

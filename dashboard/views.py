@@ -13,12 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import ListView
 
-from cohorts.terms import TermStatus
-from ledger import statistics as ledger_figures
 from placements.models import Placement
 from rosters import exporting, prepared
 
-from . import figures
+from . import figures, ledger_figures
 from .filters import CadreFilter, HostUnitFilter, PlacementFilter
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -34,13 +32,16 @@ def dashboard(request):
         except NoReverseMatch:
             pass  # no lead page yet: the dashboard, limited to the lead's batches
     dashboard = figures.dashboard(request.user)
-    # The ledger's part, uncached: outcomes per programme (one query); for each batch in its
-    # term, the duties' roll-up (two queries, none when no batch is in its term).
-    current = [row.batch for row in dashboard.batches if row.status == TermStatus.IN_PROGRESS]
+    # The ledger's part: outcomes per programme, the duties of each batch in its term; kept
+    # for staff at the ledger's version too (dashboard/ledger_figures.py).
+    ledger = ledger_figures.ledger_part(request.user, dashboard)
     context = {
         "dashboard": dashboard,
-        "outcomes": ledger_figures.outcome_figures(request.user),
-        "current_duties": ledger_figures.current_batches_duties(current, dashboard.on),
+        "outcomes": ledger.outcomes,
+        "current_duties": ledger.current_duties,
+        # Staff's page, rendered, is kept as long as its figures (the same for all of staff).
+        "kept_as": ledger_figures.page_key(request.user, dashboard.on),
+        "kept_for": figures.CACHE_SECONDS,
     }
     return render(request, "dashboard/dashboard.html", context)
 

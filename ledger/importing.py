@@ -36,6 +36,7 @@ from spreadsheets.problems import ImportResultBase, Problem
 from spreadsheets.tables import find_header, header_key, is_footer
 
 from .models import ProgressEntry
+from .signals import announce_ledger_changed
 from .statistics import duties_of
 
 
@@ -134,6 +135,7 @@ def import_progress(
             for start in range(0, len(entries), WRITE_CHUNK) if progress else ():
                 ProgressEntry.objects.bulk_create(entries[start : start + WRITE_CHUNK])
                 progress("written", min(start + WRITE_CHUNK, len(entries)))
+            announce_ledger_changed()
         result.written = len(result.rows)
     return result
 

@@ -17,6 +17,7 @@ from cohorts.models import Batch, Programme
 from placements.models import Placement
 
 from .models import Duty, ProgressEntry, Topic, check_claimants, check_credited
+from .signals import announce_ledger_changed
 
 DUTY_FIELDS = ("name", "cadence", "target", "order", "notes")
 
@@ -46,6 +47,7 @@ def duties_copy(*, batch: Batch, source: Programme | Batch) -> int:
         previous = was_shown.get(copy.name)
         if previous and previous.pk != copy.pk:
             ProgressEntry.objects.filter(placement__batch=batch, duty=previous).update(duty=copy)
+    announce_ledger_changed()
     return len(copies)
 
 
@@ -65,7 +67,9 @@ def progress_record(
         ProgressEntry(placement=p, duty=duty, date=on, count=count, note=note, recorded_by=by)
         for p in placements
     ]
-    return ProgressEntry.objects.bulk_create(entries)
+    created = ProgressEntry.objects.bulk_create(entries)
+    announce_ledger_changed()
+    return created
 
 
 # Topics

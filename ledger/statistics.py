@@ -7,7 +7,7 @@ Duty (never stored), in each cadre's own term (Placement.term); counting who is 
 here, in Python, over those grouped rows. Withdrawn cadres owe nothing and are left out.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,6 +17,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
     F,
     IntegerField,
     Min,
@@ -147,14 +148,34 @@ def cadre_progress(batch, duty, placements, done: dict, on: date) -> dict[int, P
 def rollups(batch, duties, terms: dict[int, Term], done: dict, on: date) -> list[DutyRollup]:
     """One DutyRollup per duty of `batch` (no query). `terms` maps the batch's cadres who are
     not withdrawn to their terms; `done` is from amounts()."""
+    recorded = {key: (terms[key[0]], a) for key, a in done.items() if key[0] in terms}
+    return rollups_of(batch, duties, Counter(terms.values()), recorded, on)
+
+
+def rollups_of(batch, duties, cadres: Counter, recorded: dict, on: date) -> list[DutyRollup]:
+    """One DutyRollup per duty (no query), from how many cadres (not withdrawn) have each term
+    (`cadres`: {Term: n}) and what those who recorded something did
+    (`recorded`: {(placement id, duty id): (their Term, amounts)}).
+
+    Cadres with the same term and the same count done stand the same: each such pair is
+    judged once (Duty.standing), so the cost follows the cadres who recorded something, not
+    the batch's size: those who recorded nothing are counted by term."""
+    by_duty = defaultdict(list)
+    for (_pk, duty_pk), (term, amounts_) in recorded.items():
+        by_duty[duty_pk].append((term, amounts_))
     result = []
     for duty in duties:
-        rollup = DutyRollup(batch, duty, cadres=len(terms))
-        for pk, term in terms.items():
-            progress = progress_of(duty, term, done.get((pk, duty.pk), []), on)
-            rollup.total += progress.total
-            rollup.done += min(progress.done, progress.total)
-            rollup.standings[progress.standing] += 1
+        outcomes = Counter({(term, 0): n for term, n in cadres.items()})
+        for term, amounts_ in by_duty[duty.pk]:
+            outcomes[term, 0] -= 1
+            outcomes[term, duty.measure(term, amounts_)] += 1
+        rollup = DutyRollup(batch, duty, cadres=cadres.total())
+        for (term, done), n in outcomes.items():
+            if n:
+                total = duty.total(term)
+                rollup.total += total * n
+                rollup.done += min(done, total) * n
+                rollup.standings[duty.standing(term, done, on)] += n
         result.append(rollup)
     return result
 
@@ -175,40 +196,54 @@ def batch_duties(batch: Batch, placements, on: date | None = None):
 
 
 def current_batches_duties(batches, on: date | None = None) -> list[tuple[Batch, list]]:
-    """For the dashboard: each batch in its term with its duty roll-ups (two queries: the
-    duties; the cadres who are not withdrawn with their dates and their progress, in one
-    GROUP BY from the placements' side, so a cadre who recorded nothing is there too)."""
+    """For the dashboard: each batch in its term with its duty roll-ups (three queries: the
+    duties; how many cadres, not withdrawn, have each term; the progress of those who recorded
+    some, grouped by cadre, duty and (for the duties done per period) date)."""
     on = on or today()
     batches = list(batches)
     if not batches:
         return []
     duties = duties_of(batches)
-    rows = (
-        Placement.objects.filter(batch__in=batches)
-        .exclude(status=PlacementStatus.WITHDRAWN)
-        .order_by()
-        .values(
-            "pk",
-            "batch",
-            "start_date",
-            "end_date",
-            duty=F("progress_entries__duty"),
-            day=_day("progress_entries__"),
-        )
-        .annotate(n=Sum("progress_entries__count"))
+    batch_terms = {b.pk: b.term for b in batches}
+    counting_ = Placement.objects.filter(batch__in=batches).exclude(
+        status=PlacementStatus.WITHDRAWN
     )
-    by_pk = {b.pk: b for b in batches}
-    done, terms = defaultdict(list), defaultdict(dict)
-    for r in rows:
-        batch_term = by_pk[r["batch"]].term
-        terms[r["batch"]][r["pk"]] = Term(
-            r["start_date"] or batch_term.start, r["end_date"] or batch_term.end
+
+    def term(r):
+        batch_term = batch_terms[r["batch"]]
+        return Term(r["start_date"] or batch_term.start, r["end_date"] or batch_term.end)
+
+    cadres = defaultdict(Counter)
+    terms = counting_.order_by().values("batch", "start_date", "end_date").annotate(n=Count("pk"))
+    for r in terms:
+        cadres[r["batch"]][term(r)] += r["n"]
+    entries = ProgressEntry.objects.filter(
+        placement__batch__in=batches, duty__in=_ids(duties)
+    ).exclude(placement__status=PlacementStatus.WITHDRAWN)
+    rows = (
+        entries.order_by()
+        .values(
+            "placement",
+            "duty",
+            batch=F("placement__batch"),
+            start_date=F("placement__start_date"),
+            end_date=F("placement__end_date"),
+            day=_day(),
         )
-        if r["duty"] is not None:
-            done[r["pk"], r["duty"]].append((r["day"], r["n"]))
+        .annotate(n=Sum("count"))
+    )
+    recorded = defaultdict(dict)
+    for r in rows:
+        key = (r["placement"], r["duty"])
+        recorded[r["batch"]].setdefault(key, (term(r), []))[1].append((r["day"], r["n"]))
     return [
-        (batch, rollups(batch, duties[batch.pk], terms[batch.pk], done, on)) for batch in batches
+        (batch, rollups_of(batch, duties[batch.pk], cadres[batch.pk], recorded[batch.pk], on))
+        for batch in batches
     ]
+
+
+def _ids(duties: dict[int, list[Duty]]) -> set[int]:
+    return {duty.pk for listed in duties.values() for duty in listed}
 
 
 def behind(batch: Batch, duty: Duty, on: date | None = None) -> list:
@@ -262,8 +297,16 @@ class OutcomeFigures:
 def outcome_figures(user) -> list[OutcomeFigures]:
     """Suggestions, institutional outcomes, projects and investment per programme, and in
     total (last, with an empty code) — one query, over what `user` may see."""
-    suggestions = Suggestion.objects.visible_to(user)
-    projects = Project.objects.visible_to(user)
+    return programme_outcomes(
+        Suggestion.objects.visible_to(user),
+        Project.objects.visible_to(user),
+        Batch.objects.visible_to(user),
+    )
+
+
+def programme_outcomes(suggestions, projects, batches) -> list[OutcomeFigures]:
+    """outcome_figures() over querysets already scoped (all of them: the whole archive, as
+    staff see it) — one query."""
     investment = Subquery(
         projects.filter(batch__programme=OuterRef("pk"))
         .order_by()
@@ -272,14 +315,21 @@ def outcome_figures(user) -> list[OutcomeFigures]:
         .values("total")
     )
     # Programmes in the order they began (Shenzhen 2019, then Shanghai 2020), as the dashboard.
-    programmes = Programme.objects.filter(batches__in=Batch.objects.visible_to(user))
-    rows = programmes.annotate(
-        began=Min("batches__start_date"),
-        n_suggestions=_scoped_count(suggestions),
-        n_institutional=_scoped_count(suggestions.filter(institutional=True)),
-        n_projects=_scoped_count(projects),
-        total_investment=investment,
-    ).order_by("began", "code")
+    # Each figure is a subquery per programme, with no join nor GROUP BY around them: grouped
+    # over the programme's batches, they were counted once per batch (2,000 times, 230 ms).
+    batches = batches.filter(programme=OuterRef("pk")).order_by()
+    began = batches.values("programme").annotate(began=Min("start_date")).values("began")
+    rows = (
+        Programme.objects.filter(Exists(batches))
+        .annotate(
+            began=Subquery(began),
+            n_suggestions=_scoped_count(suggestions),
+            n_institutional=_scoped_count(suggestions.filter(institutional=True)),
+            n_projects=_scoped_count(projects),
+            total_investment=investment,
+        )
+        .order_by("began", "code")
+    )
     figures = [
         OutcomeFigures(
             p.code,

@@ -283,6 +283,27 @@ def test_the_dashboard_roll_up_leaves_out_the_withdrawn_and_reads_own_dates(curr
     assert (rollup.cadres, rollup.lagging) == (1, 0)
 
 
+def test_the_dashboard_roll_up_counts_as_the_lead_page_does(current, log, shenzhen):
+    from ledger import statistics
+
+    visits = DutyFactory(programme=shenzhen, name="走访企业", cadence="counted", target=20)
+    keeping, late, own = PlacementFactory.create_batch(3, batch=current)
+    PlacementFactory.create_batch(2, batch=current)  # nothing recorded
+    own.start_date = current.start_date + timedelta(days=5)
+    own.save()
+    record_days([keeping], log, 19)
+    record_days([late], log, 3)
+    record([own, keeping], visits, count=7)
+    placements = list(current.placements.all())
+    _duties, _done, expected = statistics.batch_duties(current, placements)
+    ((_batch, rollups),) = statistics.current_batches_duties([current])
+
+    def figures(rollups):
+        return [(r.duty.pk, r.cadres, r.total, r.done, r.standings) for r in rollups]
+
+    assert figures(rollups) == figures(expected) and rollups[0].lagging == 4
+
+
 def test_a_daily_log_is_recorded_once_a_day(current, log):
     placement = PlacementFactory(batch=current)
     record([placement], log)
