@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -335,11 +336,29 @@ def staff_figures_cache(*, on: date, seconds: int = CACHE_SECONDS) -> Dashboard:
     return figures
 
 
+# A placement's fields no figure, choice or roll-up reads: a save that changes only these (a
+# lead writing a cadre's role) leaves the figures as they are. Every other field counts.
+UNCOUNTED_PLACEMENT_FIELDS = frozenset(
+    {"position", "role", "department", "mentor", "notes", "updated_at", "version"}
+)
+
+
+def counted(*, sender=None, instance=None, created=False, signal=None, **kwargs) -> bool:
+    """Whether a signal names a change to what the dashboard counts: every one does, but for a
+    placement saved with none of its counted fields changed."""
+    if sender is Placement and signal is post_save and not created and instance is not None:
+        changed = instance.changed_fields()
+        return changed is None or not changed <= UNCOUNTED_PLACEMENT_FIELDS
+    return True
+
+
 def figures_changed(**kwargs):
-    """A change to what the dashboard counts: its next view counts again. The version goes up
-    at once, and again when the change commits, so that figures another process counted in
-    between (which could not see the change yet) are not kept. With a local-memory cache, other
-    processes count again within CACHE_SECONDS."""
+    """A change to what the dashboard counts (`counted`): its next view counts again. The
+    version goes up at once, and again when the change commits, so that figures another process
+    counted in between (which could not see the change yet) are not kept. With a local-memory
+    cache, other processes count again within CACHE_SECONDS."""
+    if not counted(**kwargs):
+        return
     version_up()
     transaction.on_commit(version_up)
 

@@ -45,7 +45,7 @@ def refresh_soon(**kwargs) -> None:
     """A receiver of the changes the dashboard counts: with a worker, count again once the
     change commits. Without one (tasks inline) nothing: the request that changed something
     would wait for the count, and the next view counts anyway."""
-    if not runs_inline():
+    if not runs_inline() and figures.counted(**kwargs):
         # Robust: a broker that cannot be reached is logged, and the change stays made.
         transaction.on_commit(_enqueue, robust=True)
 

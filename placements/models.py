@@ -321,6 +321,24 @@ class Placement(models.Model):
             models.Index(fields=["district"], name="placement_district"),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What was read, so that a save can tell which fields it changes (changed_fields).
+        instance._loaded = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def changed_fields(self) -> set[str] | None:
+        """The attnames of the fields whose values differ from those read from the database;
+        None when the object was not read from it (new, or made by hand)."""
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            return None
+        return {
+            f.attname for f in self._meta.concrete_fields
+            if f.attname not in loaded or getattr(self, f.attname) != loaded[f.attname]
+        }  # fmt: skip
+
     def __str__(self):
         return f"{self.cadre} · {self.batch}"
 

@@ -61,3 +61,30 @@ def test_a_saved_placement_makes_the_dashboard_count_again(admin_user, sz3):
     first = counted_at(admin_user)
     PlacementFactory(batch=sz3)
     assert counted_at(admin_user) > first
+
+
+def test_a_placement_saved_with_a_new_role_only_keeps_the_figures(admin_user, sz3):
+    placement = PlacementFactory(batch=sz3)
+    placement = type(placement).objects.get(pk=placement.pk)  # as a form reads it
+    first = counted_at(admin_user)
+    placement.role = "投资经理"
+    placement.save()
+    assert counted_at(admin_user) == first
+
+
+def test_a_placement_saved_with_a_counted_field_changed_counts_again(admin_user, sz3):
+    placement = PlacementFactory(batch=sz3)
+    placement = type(placement).objects.get(pk=placement.pk)
+    first = counted_at(admin_user)
+    placement.role = "投资经理"
+    placement.district = "市南区"
+    placement.save()
+    assert counted_at(admin_user) > first
+
+
+def test_a_placement_made_by_hand_counts_again_whatever_it_changes(admin_user, sz3):
+    placement = PlacementFactory(batch=sz3)  # not read from the database: its changes unknown
+    first = counted_at(admin_user)
+    placement.role = "投资经理"
+    placement.save()
+    assert counted_at(admin_user) > first
