@@ -5,8 +5,10 @@ three characters on. A shorter word (王浩, 李娜: half of Chinese names have 
 it no trigram to look up, and PostgreSQL would read the whole table. `contains_text` then adds
 a condition that an index of the column's characters answers: the value holds each character of
 the word (`string_to_array(UPPER(col::text), NULL) @> string_to_array(UPPER('王浩'), NULL)`,
-one element per character). Every value that contains the word holds its characters, so the
-results are exactly icontains's: the LIKE, kept beside it, rechecks the few rows found.
+one element per character). Every value that contains the word holds its characters; strpos, the
+same test as icontains's LIKE with the word's % and _ escaped, then rechecks the few rows found,
+so the results are exactly icontains's. (Not the LIKE itself: the trigram index would offer to
+answer it, and PostgreSQL, misled by its estimate, reads the whole of that index for 王.)
 
 `chars_index` writes the index for a migration; the indexed expression is exactly the one the
 lookup emits. Other databases (SQLite, the embedded default) run the plain icontains.
@@ -27,13 +29,15 @@ def contains_text(field: str, word: str) -> Q:
 
 
 class IContainsByChars(IContains):
-    """icontains, narrowed on PostgreSQL by the index of the column's characters."""
+    """icontains; on PostgreSQL the characters' index, then strpos for the substring itself."""
 
     def as_postgresql(self, compiler, connection):
-        sql, params = self.as_sql(compiler, connection)
-        column, column_params = self.process_lhs(compiler, connection)  # UPPER(col::text)
+        column, params = self.process_lhs(compiler, connection)  # UPPER(col::text)
         chars = f"string_to_array({column}, NULL) @> string_to_array(UPPER(%s), NULL)"
-        return f"({chars} AND {sql})", (*column_params, self.rhs, *params)
+        return (
+            f"({chars} AND strpos({column}, UPPER(%s)) > 0)",
+            (*params, self.rhs, *params, self.rhs),
+        )
 
 
 def chars_index(table: str, column: str) -> tuple[str, str]:
