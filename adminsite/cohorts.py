@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cadreprog.links import pk_link
 from cadreprog.pagination import LargeTableAdmin
 from cadreprog.queries import SubqueryCount
+from cadreprog.textsearch import contains_text
 from cadreprog.versioning import VersionedModelForm
 from cohorts import privacy
 from cohorts.models import Batch, Cadre, Programme
@@ -25,7 +26,7 @@ from cohorts.roles import LEAD_GROUP
 from placements.forms import VersionedPlacementForm
 from placements.models import Placement
 from placements.order import sorted_by_group
-from placements.search import MIN_CONTAINED, cadres_matching, words
+from placements.search import cadres_matching, words
 from rosters.admin_views import export_batches
 from security.services import full_id_record
 from spreadsheets import cells
@@ -417,19 +418,16 @@ class CadreAdmin(LargeTableAdmin, ScopedAdminMixin, VersionedAdminMixin, admin.M
         return [f for f in self.search_fields if f != "id_number"]
 
     def get_search_results(self, request, queryset, search_term):
-        # The search_fields, table by table, so that each table's index answers (search.py).
-        # From three characters on, one set of keys (a UNION), each part found by its trigram
-        # index: with `pk IN a OR pk IN b` PostgreSQL walks every cadre in name order testing
-        # each (0.36 s at 200,000). A shorter word gives the indexes nothing to look up; then
-        # the walk in name order is the better plan, stopping at the page's last row.
+        # The search_fields, table by table, so that each table's index answers (search.py):
+        # one set of keys (a UNION), each part found by its trigram index, or for a word shorter
+        # than a trigram by the index of the column's characters (cadreprog/textsearch.py).
+        # With `pk IN a OR pk IN b` PostgreSQL walks every cadre in name order testing each
+        # (0.36 s at 200,000).
         ids = "id_number" in self.get_search_fields(request)
         for word in words(search_term):
             names = cadres_matching(word, id_numbers=ids).order_by()
-            at_unit = Placement.objects.order_by().filter(home_unit__icontains=word)
-            if len(word) >= MIN_CONTAINED:
-                queryset = queryset.filter(pk__in=names.union(at_unit.values("cadre")))
-            else:
-                queryset = queryset.filter(Q(pk__in=names) | Q(pk__in=at_unit.values("cadre")))
+            at_unit = Placement.objects.order_by().filter(contains_text("home_unit", word))
+            queryset = queryset.filter(pk__in=names.union(at_unit.values("cadre")))
         return queryset, False
 
     def lookup_allowed(self, lookup, value, request):

@@ -3,7 +3,9 @@
 Each word is looked up table by table (cadres by name, host units by name, placements by home
 unit) and the placements joined to the matches by key. Written as one OR over joined tables,
 PostgreSQL would have to join every placement first; this way the trigram indexes of each table
-answer (migrations cohorts 0004 and placements 0003 index exactly these UPPER(…) LIKE expressions).
+answer (migrations cohorts 0004 and placements 0003 index exactly these UPPER(…) LIKE expressions);
+a word shorter than a trigram is looked up by the index of each column's characters
+(cadreprog/textsearch.py; cohorts 0010, placements 0009).
 
 A word of ASCII letters is pinyin too (cohorts/pinyin.py), matched against the stored pinyin
 columns of cadres and host units with a plain LIKE, which their trigram indexes answer (cohorts
@@ -29,6 +31,7 @@ from functools import reduce
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q
 
+from cadreprog.textsearch import contains_text
 from cohorts.models import Cadre
 from cohorts.pinyin import is_pinyin
 
@@ -47,7 +50,7 @@ def words(text: str) -> list[str]:
 
 def cadre_name_matches(word: str) -> Q:
     """Cadres whose name contains `word`, or whose pinyin it may be (the module's rule)."""
-    found = Q(name__icontains=word)
+    found = contains_text("name", word)
     if is_pinyin(word):
         word = word.lower()
         found |= Q(name_initials__startswith=word)
@@ -60,7 +63,7 @@ def cadre_name_matches(word: str) -> Q:
 
 def host_unit_name_matches(word: str) -> Q:
     """Host units whose name contains `word`, or whose pinyin contains it."""
-    return Q(name__icontains=word) | host_unit_pinyin_matches(word)
+    return contains_text("name", word) | host_unit_pinyin_matches(word)
 
 
 def host_unit_pinyin_matches(word: str) -> Q:
@@ -76,7 +79,7 @@ def host_unit_pinyin_matches(word: str) -> Q:
 def cadres_matching(word: str, *, id_numbers: bool = False):
     found = cadre_name_matches(word)
     if id_numbers:
-        found |= Q(id_number__icontains=word)
+        found |= contains_text("id_number", word)
     return Cadre.objects.filter(found).values("pk")
 
 
@@ -89,7 +92,7 @@ def placements_matching(word: str, *, id_numbers: bool = False) -> Q:
         placements.filter(cadre__in=cadres_matching(word, id_numbers=id_numbers))
         .values("pk")
         .union(
-            placements.filter(home_unit__icontains=word).values("pk"),
+            placements.filter(contains_text("home_unit", word)).values("pk"),
             placements.filter(host_unit__in=units).values("pk"),
         )
     )
@@ -117,7 +120,7 @@ def search_placements_by_keys(placements, text: str, *, id_numbers: bool = False
         cadres, homes, units = (keys.get((i, kind), []) for kind in "chu")
         fallbacks = (
             Q(cadre__in=cadres_matching(word, id_numbers=id_numbers)),
-            Q(pk__in=Placement.objects.filter(home_unit__icontains=word).values("pk")),
+            Q(pk__in=Placement.objects.filter(contains_text("home_unit", word)).values("pk")),
             Q(host_unit__in=HostUnit.objects.filter(host_unit_name_matches(word))),
         )
         # A kind of key the word matches none of is left out: a single list of host units can
@@ -162,7 +165,7 @@ def matching_keys(
     for i, word in enumerate(found):
         for kind, matches in (
             ("c", cadres_matching(word, id_numbers=id_numbers)),
-            ("h", Placement.objects.filter(home_unit__icontains=word).values("pk")),
+            ("h", Placement.objects.filter(contains_text("home_unit", word)).values("pk")),
             ("u", HostUnit.objects.filter(host_unit_name_matches(word)).values("pk")),
         ):
             sql, part_params = matches.order_by()[: most + 1].query.sql_with_params()

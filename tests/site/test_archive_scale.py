@@ -76,6 +76,24 @@ def test_the_name_search_uses_the_trigram_index(sz3):
     assert "placements_placement_home_unit_trgm" in found
 
 
+# A word too short for a trigram (王浩: half of Chinese names) by the index of each column's
+# characters (cadreprog/textsearch.py), not by reading the whole tables.
+CHARS_INDEXES = [
+    "cohorts_cadre_name_chars",
+    "cohorts_cadre_id_number_chars",
+    "placements_placement_home_unit_chars",
+    "placements_hostunit_name_chars",
+]
+
+
+@postgresql_only
+@pytest.mark.parametrize("word", ["王浩", "王"])
+def test_a_short_word_uses_the_indexes_of_characters(sz3, word):
+    PlacementFactory.create_batch(3, batch=sz3)
+    found = plan(search_placements(Placement.objects.all(), word, id_numbers=True))
+    assert [index for index in CHARS_INDEXES if index not in found] == []
+
+
 # A word of ASCII letters is looked up in the pinyin columns too, each by its own index.
 PINYIN_INDEXES = {
     "wh": ["cohorts_cadre_name_initials_trgm", "cohorts_cadre_name_pinyin_trgm",
@@ -91,7 +109,8 @@ def test_the_pinyin_search_uses_the_trigram_indexes(sz3, word):
     PlacementFactory.create_batch(3, batch=sz3)
     found = plan(search_placements(Placement.objects.all(), word))
     assert [index for index in PINYIN_INDEXES[word] if index not in found] == []
-    assert "cohorts_cadre_name_trgm" in found  # the name as written, as before
+    # The name as written, as before: by its trigrams, or by its characters below three letters.
+    assert ("cohorts_cadre_name_trgm" if len(word) >= 3 else "cohorts_cadre_name_chars") in found
 
 
 def test_the_search_still_finds_each_kind_of_match(sz3):
