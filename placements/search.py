@@ -76,9 +76,15 @@ def host_unit_pinyin_matches(word: str) -> Q:
     return Q(name_initials__contains=word) | Q(name_pinyin__contains=word)
 
 
+def may_be_in_id_number(word: str) -> bool:
+    """Whether `word` may be part of an ID number (digits, and X for the check character): a
+    name never is, and an ID number's column is searched only for words that may be."""
+    return word.upper().strip("0123456789X") == ""
+
+
 def cadres_matching(word: str, *, id_numbers: bool = False):
     found = cadre_name_matches(word)
-    if id_numbers:
+    if id_numbers and may_be_in_id_number(word):
         found |= contains_text("id_number", word)
     return Cadre.objects.filter(found).values("pk")
 

@@ -1,6 +1,7 @@
-# Indexes of the characters of the cadres' names and ID numbers (PostgreSQL only): they answer
-# searches for words too short for a trigram index (王浩, 王), as cadreprog/textsearch.py
-# writes them.
+# An index of the characters of the cadres' names (PostgreSQL only): it answers searches for
+# words too short for a trigram index (王浩, 王), as cadreprog/textsearch.py writes them. ID
+# numbers have none: a short word of digits is in nearly every one, and a word of anything
+# else is never looked for in them (placements/search.py may_be_in_id_number).
 
 from django.db import migrations
 
@@ -13,5 +14,4 @@ class Migration(migrations.Migration):
 
     operations = [
         postgresql_only(*chars_index("cohorts_cadre", "name")),
-        postgresql_only(*chars_index("cohorts_cadre", "id_number")),
     ]

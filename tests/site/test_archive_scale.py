@@ -80,7 +80,6 @@ def test_the_name_search_uses_the_trigram_index(sz3):
 # characters (cadreprog/textsearch.py), not by reading the whole tables.
 CHARS_INDEXES = [
     "cohorts_cadre_name_chars",
-    "cohorts_cadre_id_number_chars",
     "placements_placement_home_unit_chars",
     "placements_hostunit_name_chars",
 ]
@@ -111,6 +110,19 @@ def test_the_pinyin_search_uses_the_trigram_indexes(sz3, word):
     assert [index for index in PINYIN_INDEXES[word] if index not in found] == []
     # The name as written, as before: by its trigrams, or by its characters below three letters.
     assert ("cohorts_cadre_name_trgm" if len(word) >= 3 else "cohorts_cadre_name_chars") in found
+
+
+def test_a_word_that_is_no_part_of_an_id_number_does_not_read_the_id_numbers(sz3):
+    PlacementFactory.create_batch(3, batch=sz3)
+    assert "id_number" not in str(
+        search_placements(Placement.objects.all(), "王浩", id_numbers=True).query
+    )
+    assert "id_number" in str(
+        search_placements(Placement.objects.all(), "0312", id_numbers=True).query
+    )
+    assert "id_number" in str(
+        search_placements(Placement.objects.all(), "12x", id_numbers=True).query
+    )
 
 
 def test_the_search_still_finds_each_kind_of_match(sz3):
