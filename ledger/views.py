@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Value
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -316,12 +316,11 @@ OUTCOME_FORMS = {
 def lead_outcomes(request, pk):
     """The batch's topics, suggestions and projects; a lead records new ones here.
 
-    At most 12 queries whatever the batch's size (tests/ledger/test_outcomes_page.py): the
-    forms share one list of the batch's cadres, host units and topics (BatchOptions)."""
+    Eleven queries whatever the batch's size (tests/ledger/test_outcomes_page.py): the forms
+    and the lists share one list of the batch's cadres, host units and topics (BatchOptions)."""
     batch = _batch(request, pk)
     allowed = {k: v for k, v in OUTCOME_FORMS.items() if request.user.has_perm(v[2])}
-    claimants = Prefetch("claimants", queryset=Placement.objects.select_related("cadre"))
-    topics = list(Topic.objects.filter(batch=batch).prefetch_related(claimants))
+    topics = list(Topic.objects.filter(batch=batch))
     options = BatchOptions.of(batch, topics)
     forms = {
         kind: form_class(batch=batch, prefix=kind, options=options)
@@ -343,15 +342,9 @@ def lead_outcomes(request, pk):
             else:
                 messages.success(request, _("Saved %(title)s.") % {"title": saved})
                 return redirect("ledger-lead-outcomes", pk=batch.pk)
-    credited = Prefetch("credited", queryset=Placement.objects.select_related("cadre"))
-    suggestions = list(Suggestion.objects.filter(batch=batch).prefetch_related(credited))
-    projects = list(Project.objects.filter(batch=batch).prefetch_related(credited))
-    history = pk_link("lead-placement-history")
-    for placement in (
-        *(p for topic in topics for p in topic.claimants.all()),
-        *(p for outcome in [*suggestions, *projects] for p in outcome.credited.all()),
-    ):
-        placement.history_link = history(placement.pk)
+    suggestions = list(Suggestion.objects.filter(batch=batch))
+    projects = list(Project.objects.filter(batch=batch))
+    _people(batch, topics, suggestions, projects, options.placements)
     return render(
         request,
         "ledger/lead_outcomes.html",
@@ -364,6 +357,39 @@ def lead_outcomes(request, pk):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _people(batch, topics, suggestions, projects, placements) -> None:
+    """Each topic's claimants and each suggestion's and project's credited cadres as `people`,
+    in the order of `placements` (the batch's, already read for the forms), with a link to
+    their history: one query of the three link tables. A placement of another batch, which
+    only the admin can link, is read apart."""
+    links = [
+        (model.credited.through if model is not Topic else Topic.claimants.through, field, kind)
+        for model, field, kind in ((Topic, "topic", "t"), (Suggestion, "suggestion", "s"),
+                                   (Project, "project", "p"))
+    ]  # fmt: skip
+    parts = [
+        through.objects.filter(**{f"{field}__batch": batch})
+        .annotate(kind=Value(kind), owner=F(f"{field}_id"))
+        .values_list("kind", "owner", "placement_id")
+        for through, field, kind in links
+    ]
+    found = list(parts[0].union(*parts[1:], all=True))
+    known = {p.pk: p for p in placements}
+    others = {p for _k, _o, p in found if p not in known}
+    if others:
+        known |= {p.pk: p for p in Placement.objects.filter(pk__in=others).select_related("cadre")}
+    order = {pk: n for n, pk in enumerate(known)}
+    people = {}
+    for kind, owner, placement in found:
+        people.setdefault((kind, owner), []).append(known[placement])
+    history = pk_link("lead-placement-history")
+    for kind, owners in (("t", topics), ("s", suggestions), ("p", projects)):
+        for owner in owners:
+            owner.people = sorted(people.get((kind, owner.pk), []), key=lambda p: order[p.pk])
+            for placement in owner.people:
+                placement.history_link = history(placement.pk)
 
 
 def _save_outcome(kind, form, user):

@@ -28,18 +28,38 @@ def fill(batch, cadres: int):
 
 
 @pytest.mark.parametrize("cadres", [3, 30])
-def test_the_outcomes_page_runs_thirteen_queries_whatever_the_size(
+def test_the_outcomes_page_runs_eleven_queries_whatever_the_size(
     client, lead_sz3, sz3, cadres, django_assert_num_queries
 ):
     fill(sz3, cadres)
     client.force_login(lead_sz3)
     client.get(outcomes_url(sz3))  # fills per-process caches (content types)
     # 1 session, 2 user, 3-4 the lead's permissions (own and group's), 5 the batch,
-    # 6 topics, 7 their claimants, 8 the batch's cadres with their host units (every form's
-    # choices), 9 suggestions, 10 their cadres, 11 projects, 12 their cadres, 13 the bell's
-    # unread count
-    with django_assert_num_queries(13):
+    # 6 topics, 7 the batch's cadres with their host units (every form's choices and every
+    # list's names), 8 suggestions, 9 projects, 10 who claimed or is credited with each (the
+    # three link tables in one), 11 the bell's unread count
+    with django_assert_num_queries(11):
         client.get(outcomes_url(sz3))
+
+
+def test_each_topic_and_outcome_names_its_people_in_name_order(client, lead_sz3, sz3):
+    first, second = (PlacementFactory(batch=sz3, cadre__name=n, cadre__name_sort=n) for n in "乙甲")
+    topic, suggestion = TopicFactory(batch=sz3), SuggestionFactory(batch=sz3)
+    topic.claimants.add(first, second)
+    suggestion.credited.add(second)
+    client.force_login(lead_sz3)
+    page = client.get(outcomes_url(sz3)).content.decode()
+    topics = page[page.index('id="topics"') :]
+    assert topics.index(">甲</a>") < topics.index(">乙</a>")
+    suggestions = page[page.index('id="suggestions"') :]
+    assert ">甲</a>" in suggestions[: suggestions.index("</li>")]
+
+
+def test_a_cadre_of_another_batch_credited_in_the_admin_is_named_too(client, lead_sz3, sz3, sh5):
+    elsewhere = PlacementFactory(batch=sh5, cadre__name="外批")
+    ProjectFactory(batch=sz3).credited.add(elsewhere)
+    client.force_login(lead_sz3)
+    assert ">外批</a>" in client.get(outcomes_url(sz3)).content.decode()
 
 
 def test_the_record_actions_come_before_the_lists(client, lead_sz3, sz3):
