@@ -299,6 +299,10 @@ class Dashboard:
     returns: list[BatchRow]
     charts: list[Chart]
     counted_at: datetime
+    # Staff's figures: the version (current_version) read before they were counted. What is
+    # kept beside them (the ledger's part, the rendered page) is keyed on it, never on the
+    # version read later, which a change made while counting has raised already.
+    version: int | None = None
 
 
 def dashboard(user, on: date | None = None) -> Dashboard:
@@ -313,9 +317,10 @@ def dashboard(user, on: date | None = None) -> Dashboard:
     return cache.get(cache_key(on)) or staff_figures_cache(on=on)
 
 
-def cache_key(on: date) -> str:
-    """Staff's figures of `on` in the active language, at the current version."""
-    return f"dashboard:{get_language()}:{on.isoformat()}:{current_version()}"
+def cache_key(on: date, version: int | None = None) -> str:
+    """Staff's figures of `on` in the active language, at `version` (default: the current)."""
+    version = current_version() if version is None else version
+    return f"dashboard:{get_language()}:{on.isoformat()}:{version}"
 
 
 def current_version(key: str = VERSION_KEY) -> int:
@@ -330,9 +335,10 @@ def staff_figures_cache(*, on: date, seconds: int = CACHE_SECONDS) -> Dashboard:
     """Count staff's figures of `on` (the whole archive) in the active language and keep them
     for `seconds`. The version is read before counting: a change made meanwhile raises it, so
     figures that may have missed the change are never read."""
-    key = cache_key(on)
+    version = current_version()
     figures = _dashboard(Placement.objects.all(), Batch.objects.all(), on)
-    cache.set(key, figures, seconds)
+    figures.version = version
+    cache.set(cache_key(on, version), figures, seconds)
     return figures
 
 

@@ -32,6 +32,7 @@ LEDGER_VERSION_KEY = "dashboard:ledger-version"
 class LedgerPart:
     outcomes: list  # statistics.OutcomeFigures, per programme then in total
     current_duties: list  # (batch, [statistics.DutyRollup]) for each batch in its term
+    version: int | None = None  # staff's: the ledger's version read before counting
 
 
 def ledger_part(user, dashboard: figures.Dashboard) -> LedgerPart:
@@ -39,30 +40,34 @@ def ledger_part(user, dashboard: figures.Dashboard) -> LedgerPart:
     `user` may see: kept for staff (no query when kept), else up to four queries."""
     if not user.has_perm("cohorts.view_all_batches"):
         return _count(statistics.outcome_figures(user), dashboard)
-    kept = cache.get(cache_key(dashboard.on))
+    kept = cache.get(cache_key(dashboard, figures.current_version(LEDGER_VERSION_KEY)))
     return kept or staff_ledger_cache(dashboard, seconds=figures.CACHE_SECONDS)
 
 
-def cache_key(on) -> str:
-    roster, ledger = figures.current_version(), figures.current_version(LEDGER_VERSION_KEY)
-    return f"dashboard:ledger:{on.isoformat()}:{roster}:{ledger}"
+def cache_key(dashboard: figures.Dashboard, ledger_version: int) -> str:
+    """Staff's ledger part beside `dashboard` (its batches are those of the roster's version
+    it was counted at) at the ledger's `ledger_version`."""
+    return f"dashboard:ledger:{dashboard.on.isoformat()}:{dashboard.version}:{ledger_version}"
 
 
-def page_key(user, on) -> str | None:
-    """What staff's rendered page of `on` in the active language is kept as: the versions of
-    its figures, the roster's and the ledger's (None for anyone else: their page is theirs)."""
+def page_key(user, dashboard: figures.Dashboard, ledger: LedgerPart) -> str | None:
+    """What staff's rendered page is kept as: the language, the day and the versions its
+    figures were counted at, the roster's and the ledger's (None for anyone else: their page
+    is theirs). A page rendered from figures that a change made while they were counted has
+    made old is kept under their old versions, which no later view asks for."""
     if not user.has_perm("cohorts.view_all_batches"):
         return None
-    return f"{figures.cache_key(on)}:{figures.current_version(LEDGER_VERSION_KEY)}"
+    return f"{figures.cache_key(dashboard.on, dashboard.version)}:{ledger.version}"
 
 
 def staff_ledger_cache(dashboard: figures.Dashboard, *, seconds: int) -> LedgerPart:
     """Count staff's ledger part (the whole archive; `dashboard`: staff's figures of the day)
-    and keep it for `seconds`, under the versions read before counting."""
-    key = cache_key(dashboard.on)
+    and keep it for `seconds`, under the ledger's version read before counting."""
+    version = figures.current_version(LEDGER_VERSION_KEY)
     everything = (Suggestion.objects.all(), Project.objects.all(), Batch.objects.all())
     part = _count(statistics.programme_outcomes(*everything), dashboard)
-    cache.set(key, part, seconds)
+    part.version = version
+    cache.set(cache_key(dashboard, version), part, seconds)
     return part
 
 

@@ -40,7 +40,7 @@ def dashboard(request):
         "outcomes": ledger.outcomes,
         "current_duties": ledger.current_duties,
         # Staff's page, rendered, is kept as long as its figures (the same for all of staff).
-        "kept_as": ledger_figures.page_key(request.user, dashboard.on),
+        "kept_as": ledger_figures.page_key(request.user, dashboard, ledger),
         "kept_for": figures.CACHE_SECONDS,
     }
     return render(request, "dashboard/dashboard.html", context)

@@ -329,8 +329,9 @@ class Placement(models.Model):
         return instance
 
     def changed_fields(self) -> set[str] | None:
-        """The attnames of the fields whose values differ from those read from the database;
-        None when the object was not read from it (new, or made by hand)."""
+        """The attnames of the fields whose values differ from those read from the database or
+        last saved from this object; None when it was neither (new, or made by hand).
+        refresh_from_db() does not update what it compares with."""
         loaded = getattr(self, "_loaded", None)
         if loaded is None:
             return None
@@ -452,6 +453,8 @@ class Placement(models.Model):
     def save(self, *args, **kwargs):
         self.normalise()
         super().save(*args, **kwargs)
+        # What is stored now (the save's signals compared it with what was read before).
+        self._loaded = {f.attname: getattr(self, f.attname) for f in self._meta.concrete_fields}
 
 
 class RosterImport(models.Model):

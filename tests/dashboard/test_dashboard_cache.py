@@ -82,9 +82,28 @@ def test_a_placement_saved_with_a_counted_field_changed_counts_again(admin_user,
     assert counted_at(admin_user) > first
 
 
-def test_a_placement_made_by_hand_counts_again_whatever_it_changes(admin_user, sz3):
-    placement = PlacementFactory(batch=sz3)  # not read from the database: its changes unknown
+def test_a_new_placement_counts_again(admin_user, sz3):
     first = counted_at(admin_user)
-    placement.role = "投资经理"
+    PlacementFactory(batch=sz3)
+    assert counted_at(admin_user) > first
+
+
+def test_a_placement_saved_twice_compares_with_what_it_saved_last(admin_user, sz3):
+    placement = PlacementFactory(batch=sz3, status=PlacementStatus.PENDING)
+    placement = type(placement).objects.get(pk=placement.pk)
+    placement.status = PlacementStatus.WITHDRAWN
     placement.save()
+    first = counted_at(admin_user)
+    placement.status = PlacementStatus.PENDING  # back to what was read, not what is stored
+    placement.save()
+    assert counted_at(admin_user) > first
+
+
+def test_a_placement_made_by_hand_counts_again_whatever_it_changes(admin_user, sz3):
+    stored = PlacementFactory(batch=sz3)
+    by_hand = type(stored)(**{f.attname: getattr(stored, f.attname)
+                              for f in type(stored)._meta.concrete_fields})  # fmt: skip
+    first = counted_at(admin_user)
+    by_hand.role = "投资经理"
+    by_hand.save()
     assert counted_at(admin_user) > first

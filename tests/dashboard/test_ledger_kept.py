@@ -147,3 +147,21 @@ def test_the_kept_page_is_kept_per_language(staff_client, current, log):
     assert "Daily" not in staff_client.get("/").content.decode()
     staff_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Daily" in staff_client.get("/").content.decode()
+
+
+def test_a_change_made_while_the_figures_are_counted_is_on_the_next_page(
+    staff_client, shenzhen, monkeypatch
+):
+    count = figures._dashboard
+    made = []
+
+    def count_then_change(*args, **kwargs):
+        counted = count(*args, **kwargs)
+        if not made:  # a batch saved by someone else while this view counted
+            made.append(BatchFactory(programme=shenzhen, number=77, start_date=today()))
+        return counted
+
+    monkeypatch.setattr(figures, "_dashboard", count_then_change)
+    first = staff_client.get("/").content.decode()
+    assert made and "batch=SZ-77" not in first
+    assert "batch=SZ-77" in staff_client.get("/").content.decode()
