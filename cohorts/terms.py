@@ -40,6 +40,11 @@ class Term:
     def of_days(cls, start: date | None, days: int) -> "Term":
         return cls(start, last_day(start, days) if start else None)
 
+    def with_own(self, start: date | None, end: date | None) -> "Term":
+        """A placement's term: its own start and end where it has them, else this one's (its
+        batch's). The one rule, for a placement object and for rows read as values alike."""
+        return Term(start or self.start, end or self.end)
+
     @property
     def days(self) -> int | None:
         if self.start is None or self.end is None:

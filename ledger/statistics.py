@@ -210,8 +210,7 @@ def current_batches_duties(batches, on: date | None = None) -> list[tuple[Batch,
     )
 
     def term(r):
-        batch_term = batch_terms[r["batch"]]
-        return Term(r["start_date"] or batch_term.start, r["end_date"] or batch_term.end)
+        return batch_terms[r["batch"]].with_own(r["start_date"], r["end_date"])
 
     cadres = defaultdict(Counter)
     terms = counting_.order_by().values("batch", "start_date", "end_date").annotate(n=Count("pk"))

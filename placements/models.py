@@ -352,7 +352,7 @@ class Placement(models.Model):
             return self.status
 
     def term_within(self, batch_term: Term) -> Term:
-        return Term(self.start_date or batch_term.start, self.end_date or batch_term.end)
+        return batch_term.with_own(self.start_date, self.end_date)
 
     @property
     def term(self) -> Term:

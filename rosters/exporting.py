@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from cohorts import idnumbers, privacy
 from cohorts.batchnames import BatchNames
 from cohorts.models import Batch, Gender
-from cohorts.terms import today
+from cohorts.terms import Term, today
 from placements.models import Category, Placement, PlacementStatus
 from spreadsheets.formulas import CONTENT_TYPES, FORMATS, escape_formulas  # noqa: F401
 
@@ -82,7 +82,7 @@ def _values(placements) -> Iterator[tuple]:
 
 
 class _Batches(dict):
-    """Batch id to (批次 as staff write it, e.g. 深圳第3批 (cohorts/batchnames.py), its term's
+    """Batch id to (批次 as staff write it, e.g. 深圳第3批 (cohorts/batchnames.py), its
     start and end), worked out on the batch's first row from the batches BatchNames reads
     anyway (2 queries per export)."""
 
@@ -95,12 +95,11 @@ class _Batches(dict):
             batch.programme = programmes[batch.programme_id]
             self.batches[batch.pk] = batch
 
-    def __missing__(self, batch_id: int) -> tuple[str, date | None, date | None]:
+    def __missing__(self, batch_id: int) -> tuple[str, Term]:
         batch = self.batches.get(batch_id)
         if batch is None:  # added after BatchNames read them
             batch = Batch.objects.select_related("programme").get(pk=batch_id)
-        term = batch.term
-        self[batch_id] = facts = (self.names.written(batch) or batch.code, term.start, term.end)
+        self[batch_id] = facts = (self.names.written(batch) or batch.code, batch.term)
         return facts
 
 
@@ -136,14 +135,15 @@ def _row_maker(full_ids: bool):
         (_pk, batch_id, name, gender, born, id_number, home_unit, position, rank, rank_tier,
          category, district, group, ethnicity, political_status, education, host_unit, role,
          start, end, phone, status, notes) = values  # fmt: skip
-        batch_name, term_start, term_end = batches[batch_id]
+        batch_name, batch_term = batches[batch_id]
+        term = batch_term.with_own(start, end)
         texts = [
             batch_name, name, gender_label(gender, ""),
             days[born] if full_ids else privacy.birth_month(born),
             (id_number or "") if full_ids else idnumbers.mask(id_number),
             home_unit, position, ranks[rank, rank_tier], category_label(category, ""), district,
             group, ethnicity, political_status, education, host_unit or "", role,
-            days[start or term_start], days[end or term_end], phone, status_label(status, ""),
+            days[term.start], days[term.end], phone, status_label(status, ""),
             notes,
         ]  # fmt: skip
         return [serial, *escape_formulas(texts)]
