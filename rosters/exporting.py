@@ -83,7 +83,7 @@ def _values(placements) -> Iterator[tuple]:
 
 class _Batches(dict):
     """Batch id to (批次 as staff write it, e.g. 深圳第3批 (cohorts/batchnames.py), its
-    start and end), worked out on the batch's first row from the batches BatchNames reads
+    term), worked out on the batch's first row from the batches BatchNames reads
     anyway (2 queries per export)."""
 
     def __init__(self):
