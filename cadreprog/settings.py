@@ -149,6 +149,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cohorts",
     "placements",
     "spreadsheets",
@@ -160,6 +163,7 @@ INSTALLED_APPS = [
     "dashboard",
     "lead",
     "demo",
+    "api",
     # Last: its admin.py registers every model admin, after the apps it unregisters from.
     "adminsite",
 ]
@@ -279,6 +283,45 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The API (issue 19): personal tokens (Authorization: Bearer) or the browser's session with
+# CSRF; the pages' permissions per method and visible_to (api/permissions.py); JSON only, errors
+# in the user's language (api/errors.py); each token its own allowance (API_THROTTLE_RATE).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "security.api_tokens.BearerAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasPagePermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="600/min")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "cadreprog API",
+    "DESCRIPTION": "实训干部管理系统的接口：与页面同样的权限与范围。"
+    "用个人令牌（manage.py api_token）以 Authorization: Bearer 调用。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.with_error_component",
+    ],
 }
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user name from one

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("ledger.urls")),
     path("", include("rosters.urls")),
     path("", include("notifications.urls")),
+    path("", include("api.urls")),
 ]

@@ -27,7 +27,7 @@ from urllib.parse import unquote_to_bytes
 
 from django.contrib.auth import get_user_model
 from django.core.handlers.wsgi import get_bytes_from_wsgi
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.template import loader
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_VALUE = 2000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 URLENCODED = "application/x-www-form-urlencoded"
+API_PATH = "/api/"
 
 
 class OddInputMiddleware:
@@ -47,6 +48,8 @@ class OddInputMiddleware:
         reason = self.refusal(request)
         if reason:
             logger.warning("Refused a request to %s: %s", request.path[:200], reason)
+            if request.path_info.startswith(API_PATH):  # the API answers in JSON (issue 19)
+                return JsonResponse({"detail": reason}, status=400)
             page = loader.render_to_string("400.html", {"reason": reason})
             return HttpResponseBadRequest(page)
         return self.get_response(request)

@@ -30,7 +30,7 @@ from placements.models import Placement, RosterImport
 from placements.services import placements_set_status
 from rosters.importing import import_roster
 from rosters.models import RosterExport
-from security.models import AccessRecord
+from security.models import AccessRecord, ApiToken
 
 from ..factories import (
     DutyFactory,
@@ -42,7 +42,7 @@ from ..factories import (
     make_id_number,
 )
 from ..roster_files import csv_bytes, person, table
-from .test_permission_matrix import ROUTES, routes, url_for
+from .test_permission_matrix import API_ROUTES, ROUTES, routes, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +313,7 @@ def objects_of(sz3, placements, user) -> dict[str, list]:
         "project": list(Project.objects.filter(batch=sz3)[:1]),
         "rosterimport": list(RosterImport.objects.filter(batches=sz3)[:1]),
         "accessrecord": list(AccessRecord.objects.all()[:1]),
+        "apitoken": list(ApiToken.objects.all()[:1]),
         "notification": list(Notification.objects.filter(user=user)[:1]),
         "delivery": list(Delivery.objects.filter(batch=sz3)[:1]),
         "rosterexport": list(RosterExport.objects.filter(user=user)[:1]),
@@ -320,13 +321,16 @@ def objects_of(sz3, placements, user) -> dict[str, list]:
     }
 
 
-def urls_to_visit(sz3, placements, user, *, admin: bool):
-    """Every route of the admin (or every other route), with its queries and objects."""
+def urls_to_visit(sz3, placements, user, *, admin: bool, api: bool = False):
+    """Every route of the admin (or every other route; or the API's that read), with its
+    queries and objects."""
     objects = objects_of(sz3, placements, user)
     for pattern in routes():
-        if pattern.startswith("admin/") != admin:
+        if pattern.startswith("admin/") != admin or (api and not pattern.startswith("api/")):
             continue
-        route = ROUTES[pattern]
+        route = ROUTES.get(pattern) or API_ROUTES[pattern]
+        if getattr(route, "get", True) is None:
+            continue  # an API route that only writes
         chosen = objects[route.obj] if route.obj else [None]
         if pattern not in EACH:
             chosen = chosen[:1]
@@ -402,8 +406,11 @@ def test_a_lead_cannot_rebuild_any_id_number(client, sz3, roster, lead, lead_in_
 def test_a_clerk_without_the_permission_cannot_rebuild_any_id_number(
     client, sz3, roster, clerk, record_property
 ):
-    # The pages outside the admin are the lead's, for more batches: the admin only.
+    # The pages outside the admin are the lead's, for more batches: the admin and the API.
     seen = everything_seen(client, sz3, roster, admin_user=clerk)
+    client.force_login(clerk)
+    urls = urls_to_visit(sz3, roster, clerk, admin=False, api=True)
+    seen += "\n".join(text_of(client.get(url)) for url in urls)
     fewest, name = fewest_candidates(roster, seen)
     record_property("fewest_id_candidates_left_to_a_clerk", fewest)
     print(f"\nfewest ID candidates left to a clerk: {fewest} ({name})")

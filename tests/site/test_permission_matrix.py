@@ -8,20 +8,24 @@ other batch's cadres.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver
+from rest_framework.test import APIClient
 
 from cohorts.roles import LEAD_GROUP, STAFF_GROUP
 from ledger.models import DutyUpload, ProgressEntry
 from notifications.models import Delivery, Notification
 from placements.models import RosterImport
 from rosters.models import RosterExport
+from security.api_tokens import api_token_create
 from security.models import AccessRecord
 
+from ..api.conftest import bearer
 from ..factories import (
     CadreFactory,
     DutyFactory,
@@ -188,6 +192,13 @@ ROUTES = {
     "admin/security/accessrecord/<path:object_id>/delete/": Route(
         ADMIN_LOGIN, ADMIN_LOGIN, 403, "accessrecord"
     ),
+    # API tokens (issue 19): made on the command line; staff list and revoke them, nobody adds
+    # or deletes one here.
+    **admin_model("security/apitoken", "apitoken"),
+    "admin/security/apitoken/add/": Route(ADMIN_LOGIN, ADMIN_LOGIN, 403),
+    "admin/security/apitoken/<path:object_id>/delete/": Route(
+        ADMIN_LOGIN, ADMIN_LOGIN, 403, "apitoken"
+    ),
     # Prepared exports (issue 17): their asker's only (here each lead's own); another's is a 404.
     "exports/<int:pk>/": Route(LOGIN, OWN, 404, "rosterexport"),
     "exports/<int:pk>/progress/": Route(LOGIN, OWN, 404, "rosterexport"),
@@ -207,10 +218,57 @@ ROUTES = {
 }
 
 
+# The API (issue 19): every route and every method, with a token of each user (none for
+# anonymous: 401). A method a route does not take is 405 once authenticated.
+API_METHODS = ("get", "post", "put", "patch", "delete")
+NOT_ALLOWED = (401, 405, 405)
+
+
+@dataclass
+class Api:
+    """What anonymous, a lead (OWN, or (own, other)) and staff get, for each method the route
+    takes; `send(method, objects)` gives the JSON body and headers of a write, made afresh for
+    each request (an If-Match needs the version of the moment)."""
+
+    get: tuple | None = None
+    post: tuple | None = None
+    put: tuple | None = None
+    patch: tuple | None = None
+    delete: tuple | None = None
+    obj: str | None = None
+    url: str | None = None
+    query: str = ""
+    send: Callable | None = None
+    session: bool = False  # a page for people: logged in with the browser's session
+
+
+API_ROUTES = {
+    # The schema for any user with a token or a session; its documentation is a page (login).
+    "api/schema/": Api(get=(401, 200, 200)),
+    "api/docs/": Api(
+        get=(LOGIN, 200, 200),
+        post=(LOGIN, 405, 405),
+        put=(LOGIN, 405, 405),
+        patch=(LOGIN, 405, 405),
+        delete=(LOGIN, 405, 405),
+        session=True,
+    ),  # fmt: skip
+    # Programmes and batches: a lead's own and their programme; the others are a 404.
+    "api/v1/programmes/": Api(get=(401, 200, 200)),
+    "api/v1/programmes/<pk>/": Api(get=(401, OWN, 200), obj="programme"),
+    "api/v1/batches/": Api(get=(401, 200, 200)),
+    "api/v1/batches/<pk>/": Api(get=(401, OWN, 200), obj="batch"),
+}
+
+
 def routes(patterns=None, prefix=""):
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(pattern, URLResolver):
             yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif prefix.startswith("api/"):
+            # REST framework's router writes regular expressions: ^batches/(?P<pk>[^/.]+)/$.
+            route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", str(pattern.pattern))
+            yield prefix + route.strip("^$")
         else:
             # The admin's app index lists the registered apps in no fixed order.
             yield re.sub(
@@ -224,7 +282,7 @@ def fast_passwords(settings):
 
 
 def test_every_route_has_an_expectation():
-    missing = [route for route in routes() if route not in ROUTES]
+    missing = [route for route in routes() if route not in ROUTES | API_ROUTES]
     assert not missing, (
         "Say who may use these routes: add them to ROUTES in tests/site/test_permission_matrix.py, "
         'e.g. "lead/new/<int:pk>/": Route(LOGIN, OWN, 200, "batch"): ' + ", ".join(missing)
@@ -232,7 +290,7 @@ def test_every_route_has_an_expectation():
 
 
 def test_no_expectation_is_left_for_a_route_that_is_gone():
-    assert set(ROUTES) - set(routes()) == set()
+    assert set(ROUTES | API_ROUTES) - set(routes()) == set()
 
 
 @pytest.fixture
@@ -267,6 +325,7 @@ def world(sz3, sh5, lead_sz3, lead_sh5, staff):
             "rosterimport": RosterImport.objects.create(
                 source="admin", file_name=f"{batch.code}.xlsx", outcome="imported"
             ),
+            "apitoken": api_token_create(user=lead, name=batch.code)[0],
             "accessrecord": AccessRecord.objects.create(
                 who="staff", kind="export", where=f"{batch.code}.xlsx"
             ),
@@ -377,4 +436,31 @@ def test_who_gets_what(client, world, route_pattern, method):
             if who.startswith("lead") and response.status_code == 200:
                 other = "沪五乙" if who.endswith("SZ-3") else "深三甲"
                 assert other not in body(response).decode(errors="replace"), (who, url)
+    assert actual == wanted
+
+
+@pytest.mark.parametrize("route_pattern", list(API_ROUTES))
+def test_api_who_gets_what(world, route_pattern):
+    route = API_ROUTES[route_pattern]
+    sides = ["SZ-3", "SH-5"] if route.obj else ["SZ-3"]
+    tokens = {who: bearer(user) for who, user in world["users"].items() if user is not None}
+    actual, wanted = {}, {}
+    for method in API_METHODS:
+        rules = getattr(route, method) or NOT_ALLOWED
+        for who in world["users"]:
+            for side in sides:
+                url = url_for(route_pattern, route, world[side])
+                data, headers = None, {}
+                if route.send and getattr(route, method) and method != "get":
+                    data, headers = route.send(method, world[side])
+                client = APIClient()
+                if route.session and who != ANON:
+                    client.force_login(world["users"][who])
+                token = {} if route.session else tokens.get(who, {})
+                response = getattr(client, method)(url, data, format="json", **token, **headers)
+                actual[method, who, side] = outcome_of(response)
+                wanted[method, who, side] = expected(route, who, side, rules)
+                if who.startswith("lead") and response.status_code == 200:
+                    other = "沪五乙" if who.endswith("SZ-3") else "深三甲"
+                    assert other not in body(response).decode(errors="replace"), (who, url)
     assert actual == wanted

@@ -1,0 +1,14 @@
+"""Cursor pagination for every list: a page is stable while rows are added or changed (no
+offsets), and as cheap on the 2,000th page as on the first. Ordered by id unless a view says
+otherwise; ?page_size= up to MAX_PAGE_SIZE."""
+
+from rest_framework.pagination import CursorPagination
+
+MAX_PAGE_SIZE = 500
+
+
+class Cursor(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    ordering = "id"

@@ -1,0 +1,65 @@
+"""What drf-spectacular needs to describe the API: the Bearer token scheme (loaded in
+ApiConfig.ready)."""
+
+from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "security.api_tokens.BearerAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "个人令牌：manage.py api_token 用户名（只显示一次）",
+        }
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+# Answers any endpoint may give, besides its own: described once, added to every operation.
+ERRORS = {
+    "400": "请求有误（字段与原因见 fields）",
+    "401": "未登录：缺少令牌，或令牌无效、过期、已吊销",
+    "403": "无此权限",
+    "404": "不存在，或不在您的范围内",
+    "429": "请求过于频繁，请稍后再试",
+}
+ERROR_COMPONENT = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "一句话说明，字段错误时列出各字段"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "字段名 → 错误信息",
+        },
+        "errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["detail"],
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, with the errors every endpoint may answer (api/errors.py)."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            responses = operation.setdefault("responses", {})
+            for code, description in ERRORS.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": description,
+                        "content": {"application/json": {"schema": ERROR}},
+                    },
+                )
+        return operation
+
+
+def with_error_component(result, generator, request, public):
+    """drf-spectacular's post-processing hook: the Error schema the responses refer to."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    return result

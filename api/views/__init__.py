@@ -1,0 +1,1 @@
+"""The API's endpoints, a module per part of the record; api/urls.py registers them."""
