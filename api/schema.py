@@ -59,7 +59,32 @@ class AutoSchema(openapi.AutoSchema):
         return operation
 
 
+# The documentation's sections, by the path's first word after /api/v1/.
+TAGS = {
+    "programmes": "项目与批次",
+    "batches": "项目与批次",
+    "cadres": "干部",
+    "host-units": "实训单位",
+    "placements": "实训安排",
+    "duties": "任务与进度",
+    "progress": "任务与进度",
+    "topics": "课题与成果",
+    "suggestions": "课题与成果",
+    "projects": "课题与成果",
+    "roster-imports": "名单导入",
+}
+
+
 def with_error_component(result, generator, request, public):
-    """drf-spectacular's post-processing hook: the Error schema the responses refer to."""
+    """drf-spectacular's post-processing hook: the Error schema the responses refer to, and each
+    operation in its section of the documentation (TAGS), in the department's words."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_COMPONENT
+    used = set()
+    for path, operations in result.get("paths", {}).items():
+        word = path.removeprefix("/api/v1/").split("/")[0]
+        for operation in operations.values():
+            if isinstance(operation, dict) and word in TAGS:
+                operation["tags"] = [TAGS[word]]
+                used.add(TAGS[word])
+    result["tags"] = [{"name": name} for name in dict.fromkeys(TAGS.values()) if name in used]
     return result

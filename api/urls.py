@@ -19,7 +19,11 @@ urlpatterns = [
     # A page for people: anonymous visitors are sent to the login page, as on every page.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
 ]
