@@ -38,9 +38,9 @@ READ_ATTRIBUTE = re.compile(
     re.IGNORECASE,
 )
 # Data, not words: e-mail addresses (a delivery's recipient), paths (the access log's "where"),
-# codes and the authenticator key in capitals.
+# codes and the authenticator key in capitals, the first characters of an API token (cp_…).
 DATA = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bcp_[\w-]+"
     r"|(?<![\w/])/[\w\-/.?=&]*|\b[A-Z0-9]{2,}\b|\b[A-Z0-9]*[0-9][A-Z0-9]*\b"
 )
 

@@ -11,6 +11,7 @@ from django.conf import settings
 # extends: the ground floor, below even security's login page.
 LAYERS = {
     "": 0,
+    "drf_spectacular": 0,  # a library's page, which api/'s documentation extends
     "registration": 1,
     "cohorts": 3,
     "placements": 4,
@@ -20,6 +21,7 @@ LAYERS = {
     "lead": 6,
     "dashboard": 6,
     "admin": 6,
+    "api": 7,
 }
 APP_LAYERS = LAYERS | {"security": 1, "cadreprog": 2}
 # The site's frame (base.html, the admin's base_site.html) links the notification centre by
