@@ -10,7 +10,7 @@ their index (placements.3). An unexpected exception is logged with its traceback
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -36,6 +36,14 @@ def exception_handler(exc, context):
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     return response
+
+
+def not_found(request, rest=""):
+    """Any other path under /api/ (an id such as 0.5 that no route takes, a mistyped name):
+    the API's 404 in JSON, for every method, whoever asks."""
+    return JsonResponse(
+        {"detail": _("Not found, or not yours to see.")}, status=status.HTTP_404_NOT_FOUND
+    )
 
 
 def invalid(detail) -> dict:

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from .errors import not_found
 from .views import cohorts, imports, ledger, people, placements
 
 router = SimpleRouter()
@@ -26,4 +27,6 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last: what no route above takes is the API's JSON 404, never the site's page.
+    path("api/<path:rest>", not_found),
 ]

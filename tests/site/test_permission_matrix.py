@@ -254,6 +254,15 @@ API_ROUTES = {
         session=True,
     ),  # fmt: skip
     # Programmes and batches: a lead's own and their programme; the others are a 404.
+    # What no route takes (an id of 0.5, a mistyped name): a JSON 404 for everyone.
+    "api/<path:rest>": Api(
+        get=(404, 404, 404),
+        post=(404, 404, 404),
+        put=(404, 404, 404),
+        patch=(404, 404, 404),
+        delete=(404, 404, 404),
+        url="api/v1/batches/0.5/",
+    ),  # fmt: skip
     "api/v1/programmes/": Api(get=(401, 200, 200)),
     "api/v1/programmes/<pk>/": Api(get=(401, OWN, 200), obj="programme"),
     "api/v1/batches/": Api(get=(401, 200, 200)),
