@@ -16,6 +16,9 @@ States (RosterUpload.state, the progress JSON's "state"):
 - "failed"    `failure` says why, in the user's words. Failed while writing (`confirmed_at`
               set): nothing was written, and it can be confirmed again. Failed while checking
               (a file that cannot be read): upload it again.
+The API's import of a large file (api/views/imports.py) starts "writing" at once (it has no
+preview to confirm), or "checking" for a dry run; either keeps its outcome's JSON, the same as
+`import_roster --json` prints, in `preview` (result_json).
 "checking" and "writing" that report no progress for ROSTER_STALL_SECONDS (a setting, 60 by
 default) are "stalled" in the JSON:
 the worker may have died; the page then offers to check or confirm again.
@@ -71,6 +74,7 @@ LIFETIME = timedelta(days=1)  # how long an upload waits for its confirmation
 PREVIEW_ROWS = 1000  # the preview lists every error, and changes up to this many rows
 WRITE_CHUNK_ROWS = 1000  # rows written at a time by the background import (its progress)
 RUNNING = (State.CHECKING, State.WRITING)
+RESULT = "result"  # the key, in RosterUpload.preview, of the last run's JSON (result_json)
 
 
 def status_url(upload: RosterUpload) -> str:
@@ -88,16 +92,33 @@ def uploads_of(user):
     )
 
 
-def upload_start(*, user, data: bytes, file_name: str, batch, rows: int) -> RosterUpload:
-    """Keep the upload and queue its check; the caller shows its status page."""
+def upload_start(
+    *, user, data: bytes, file_name: str, batch, rows: int, confirmed: bool = False
+) -> RosterUpload:
+    """Keep the upload and queue its check; the caller shows its status page. `confirmed` (the
+    API's import, which has no preview to confirm): queue its import at once instead, which
+    checks the file as it writes it (all or nothing)."""
     uploads_forget()
+    state = {"state": State.CHECKING}
+    if confirmed:
+        state = {"state": State.WRITING, "confirmations": 1, "confirmed_at": timezone.now()}
     upload = RosterUpload.objects.create(
         token=secrets.token_hex(16), user=user, file_name=file_name, batch=batch, data=data,
-        state=State.CHECKING, row_count=rows,
+        row_count=rows, **state,
     )  # fmt: skip
     progress_set(PROGRESS, upload.token, phase="queued", done=0, at=time.time())
-    enqueue("rosters.upload_check", upload.pk, key=f"roster-check-{upload.token}")
+    if confirmed:
+        enqueue("rosters.upload_write", upload.pk, 1, key=f"roster-write-{upload.token}-1")
+    else:
+        enqueue("rosters.upload_check", upload.pk, key=f"roster-check-{upload.token}")
     return upload
+
+
+def result_json(upload: RosterUpload) -> dict | None:
+    """The JSON of the upload's last check or import (ImportResult.as_json, what
+    `import_roster --json` prints), once it has finished; None before, or when it stopped on
+    an unexpected error."""
+    return (upload.preview or {}).get(RESULT)
 
 
 def _unless_being_worked_on(upload: RosterUpload) -> RosterUpload | None:
@@ -179,6 +200,7 @@ def upload_check(*, upload_id: int) -> str:
             else:  # refused whole: not a roster, too long, no header …
                 upload.state = State.FAILED
                 upload.failure = "；".join(str(p) for p in result.problems[:5])
+            upload.preview[RESULT] = result.as_json()
             upload.finished_at = timezone.now()
             upload.save(
                 update_fields=["state", "ok", "preview", "row_count", "failure", "finished_at"]
@@ -218,8 +240,11 @@ def upload_write(*, upload_id: int, confirmation: int) -> str:
                 else:  # the database changed since the preview; its refusal is recorded
                     upload.state = State.FAILED
                     upload.failure = "；".join(str(p) for p in result.problems[:5])
+                upload.preview = {**(upload.preview or {}), RESULT: result.as_json()}
                 upload.finished_at = timezone.now()
-                upload.save(update_fields=["state", "roster_import", "failure", "finished_at"])
+                upload.save(
+                    update_fields=["state", "roster_import", "failure", "preview", "finished_at"]
+                )
                 done = upload
     except Exception:
         logger.exception("importing roster upload %s failed", upload_id)

@@ -267,6 +267,13 @@ API_ROUTES = {
     "api/v1/programmes/<pk>/": Api(get=(401, OWN, 200), obj="programme"),
     "api/v1/batches/": Api(get=(401, 200, 200)),
     "api/v1/batches/<pk>/": Api(get=(401, OWN, 200), obj="batch"),
+    # roster imports
+    # Those who may import on the pages (staff; a lead 403). A POST without a file is a 400;
+    # an import's status is its starter's only (here none: 404). No list: GET is 405.
+    "api/v1/roster-imports/": Api(get=(401, 403, 405), post=(401, 403, 400)),
+    "api/v1/roster-imports/<pk>/": Api(
+        get=(401, 403, 404), post=(401, 403, 405), url="api/v1/roster-imports/0/"
+    ),
 }
 
 
