@@ -12,6 +12,7 @@ lacking a permission gets 403 naming it in words.
 
 from django.contrib.auth.models import Permission
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -35,13 +36,34 @@ class HasPagePermissions(BasePermission):
         return True
 
 
+# Django names its own permissions in English ("Can add placement"); the 403 names them by
+# what they allow and the model's Chinese name.
+DEFAULT_ACTIONS = {
+    "add": _lazy("Can add %(model)s"),
+    "change": _lazy("Can change %(model)s"),
+    "delete": _lazy("Can delete %(model)s"),
+    "view": _lazy("Can view %(model)s"),
+}
+
+
 def _permission_names(names) -> list[str]:
-    """Permissions as the admin names them (可查看 批次), for the 403's message."""
+    """Permissions in the user's words (可添加实训安排), for the 403's message."""
     shown = []
     for name in names:
         app_label, codename = name.split(".", 1)
-        found = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        shown.append(_(found.name) if found else name)
+        found = (
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            .select_related("content_type")
+            .first()
+        )
+        model = found.content_type.model_class() if found else None
+        action = codename.split("_", 1)[0]
+        if (
+            model is not None
+            and action in DEFAULT_ACTIONS
+            and codename == f"{action}_{model._meta.model_name}"
+        ):
+            shown.append(str(DEFAULT_ACTIONS[action] % {"model": model._meta.verbose_name}))
+        else:
+            shown.append(_(found.name) if found else name)
     return shown
