@@ -284,13 +284,45 @@ API_ROUTES = {
     ),
     "api/v1/placements/<pk>/history/": Api(get=(401, OWN, 200), obj="placement"),
     "api/v1/placements/status/": Api(post=(401, (200, 400), 200), send=placement_status),
-    # roster imports
     # Those who may import on the pages (staff; a lead 403). A POST without a file is a 400;
     # an import's status is its starter's only (here none: 404). No list: GET is 405.
     "api/v1/roster-imports/": Api(get=(401, 403, 405), post=(401, 403, 400)),
     "api/v1/roster-imports/<pk>/": Api(
         get=(401, 403, 404), post=(401, 403, 405), url="api/v1/roster-imports/0/"
     ),
+    # Cadres and host units: a lead's batches' cadres, and the units they are placed in.
+    "api/v1/cadres/": Api(get=(401, 200, 200)),
+    "api/v1/cadres/<pk>/": Api(get=(401, OWN, 200), obj="cadre"),
+    "api/v1/host-units/": Api(get=(401, 200, 200)),
+    "api/v1/host-units/<pk>/": Api(get=(401, OWN, 200), obj="hostunit"),
+    # Duties, progress, topics and outcomes: the lead's batches'. A lead records progress for
+    # their own batch's placement; another batch's is, to them, no placement (400 naming it).
+    "api/v1/duties/": Api(get=(401, 200, 200)),
+    "api/v1/duties/<pk>/": Api(get=(401, OWN, 200), obj="duty"),
+    "api/v1/progress/": Api(
+        get=(401, 200, 200),
+        post=(401, (201, 400), 201),
+        send=lambda method, objects: (
+            {
+                "placement": objects["placement"].pk,
+                "duty": objects["duty"].pk,
+                # A day of the term not recorded yet (a daily duty is recorded once a day).
+                "date": str(
+                    objects["batch"].start_date.fromordinal(
+                        objects["batch"].start_date.toordinal() + ProgressEntry.objects.count()
+                    )
+                ),
+            },
+            {},
+        ),
+    ),
+    "api/v1/progress/<pk>/": Api(get=(401, OWN, 200), obj="progressentry"),
+    "api/v1/topics/": Api(get=(401, 200, 200)),
+    "api/v1/topics/<pk>/": Api(get=(401, OWN, 200), obj="topic"),
+    "api/v1/suggestions/": Api(get=(401, 200, 200)),
+    "api/v1/suggestions/<pk>/": Api(get=(401, OWN, 200), obj="suggestion"),
+    "api/v1/projects/": Api(get=(401, 200, 200)),
+    "api/v1/projects/<pk>/": Api(get=(401, OWN, 200), obj="project"),
 }
 
 
