@@ -10,8 +10,10 @@ their index (placements.3). An unexpected exception is logged with its traceback
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -24,6 +26,8 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Not found, or not yours to see."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):  # too many fields or too large, as Django parses it
+        exc = exceptions.ParseError(_("The request is too large or has too many fields."))
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("API error", exc_info=exc)
@@ -38,6 +42,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # it changes nothing: a PATCH with a token gets the 404, not a CSRF page
 def not_found(request, rest=""):
     """Any other path under /api/ (an id such as 0.5 that no route takes, a mistyped name):
     the API's 404 in JSON, for every method, whoever asks."""

@@ -49,6 +49,7 @@ class AutoSchema(openapi.AutoSchema):
         if operation is not None:
             responses = operation.setdefault("responses", {})
             for code, description in ERRORS.items():
+                _or_error(responses.get(code))
                 responses.setdefault(
                     code,
                     {
@@ -57,6 +58,15 @@ class AutoSchema(openapi.AutoSchema):
                     },
                 )
         return operation
+
+
+def _or_error(response) -> None:
+    """An operation's own answer for an error code (the roster import's 400: the file's problems
+    in import_roster's JSON) may also be the common Error (a field of the request refused)."""
+    for content in (response or {}).get("content", {}).values():
+        schema = content.get("schema")
+        if schema and schema != ERROR and "anyOf" not in schema:
+            content["schema"] = {"anyOf": [schema, ERROR]}
 
 
 # The documentation's sections, by the path's first word after /api/v1/.

@@ -20,3 +20,11 @@ def test_an_unknown_method_is_a_405_in_chinese(as_staff):
     response = as_staff.delete("/api/v1/batches/")
     assert response.status_code == 405
     assert response.json()["detail"] == "方法 “DELETE” 不被允许。"
+
+
+def test_a_form_with_more_fields_than_django_parses_is_a_400(as_staff, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    ids = [str(n) for n in range(1, 10)]
+    response = as_staff.post("/api/v1/placements/status/", {"ids": ids}, format="multipart")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求过大，或字段过多。"}

@@ -1,6 +1,8 @@
+import os
 import re
 
 import pytest
+from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +35,17 @@ def test_the_documentation_loads_nothing_from_elsewhere(client, staff):
 def test_the_documentation_sends_anonymous_visitors_to_log_in(client, db):
     response = client.get("/api/docs/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_the_schema_is_generated_without_a_warning():
+    # drf-spectacular warns where it guesses (a name collision, a type it cannot infer).
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull)
+
+
+def test_the_roster_imports_refusal_may_be_the_files_problems_or_a_field_error(as_staff):
+    schema = as_staff.get("/api/schema/?format=json").json()
+    refusal = schema["paths"]["/api/v1/roster-imports/"]["post"]["responses"]["400"]
+    assert refusal["content"]["application/json"]["schema"]["anyOf"] == [
+        {"$ref": "#/components/schemas/RosterImportResult"},
+        {"$ref": "#/components/schemas/Error"},
+    ]
