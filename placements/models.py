@@ -467,6 +467,7 @@ class RosterImport(models.Model):
     class Source(models.TextChoices):
         ADMIN = "admin", _("Admin")
         COMMAND = "command", _("Command line")
+        API = "api", _("API")
 
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     user = models.ForeignKey(

@@ -24,7 +24,7 @@ from .base import ScopedViewSet
 
 # Those who may import a roster on the pages (rosters.admin_views.can_import).
 CAN_IMPORT = ["cohorts.view_all_batches", "placements.add_placement", "placements.change_placement"]
-SOURCE = RosterImport.Source.ADMIN  # the import history's "source": the web's
+SOURCE = RosterImport.Source.API  # the import history says it came through the API
 
 
 class RosterImportRequestSerializer(serializers.Serializer):

@@ -82,6 +82,11 @@ def test_a_dry_run_writes_nothing(as_staff, sz3):
     assert not Placement.objects.exists()
 
 
+def test_the_import_history_says_it_came_through_the_api(as_staff, sz3):
+    assert post(as_staff, roster()).status_code == 200
+    assert list(RosterImport.objects.values_list("source", flat=True)) == ["api"]
+
+
 def test_a_file_with_problems_is_400_with_them_and_writes_nothing(as_staff, sz3):
     response = post(as_staff, roster(person(1), person(2, 职级="大官")))
     assert response.status_code == 400
