@@ -1,9 +1,10 @@
 """Roster imports (POST a file, as `manage.py import_roster` imports one): the same service
 (rosters.importing.import_roster), the same JSON (ImportResult.as_json, what `import_roster
---json` prints), all rows or none. Who may: those who may import on the pages (can_import: staff;
-a team lead gets 403). A file is refused before it is read as the upload page refuses it (type,
-size); a large one (ROSTER_BACKGROUND_ROWS) goes to the background queue as the page's does
-(rosters/uploads.py): 202 and the URL of its status, whose GET gives the JSON once finished.
+--json` prints), all rows or none. Who may: those who may import on the pages
+(importing.IMPORT_PERMISSIONS: staff; a team lead, or staff without 可查看完整身份证号, gets 403).
+A file is refused before it is read as the upload page refuses it (type, size); a large one
+(ROSTER_BACKGROUND_ROWS) goes to the background queue as the page's does (rosters/uploads.py):
+202 and the URL of its status, whose GET gives the JSON once finished.
 """
 
 from django import forms
@@ -22,8 +23,7 @@ from spreadsheets import uploads as spreadsheet_uploads
 
 from .base import ScopedViewSet
 
-# Those who may import a roster on the pages (rosters.admin_views.can_import).
-CAN_IMPORT = ["cohorts.view_all_batches", "placements.add_placement", "placements.change_placement"]
+CAN_IMPORT = importing.IMPORT_PERMISSIONS  # those who may import a roster on the pages
 SOURCE = RosterImport.Source.API  # the import history says it came through the API
 
 

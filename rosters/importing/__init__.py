@@ -35,6 +35,12 @@ exception it raises stops the import like any other: nothing is written.
 Some things only warn, for staff to check before confirming: ID numbers that may be cut by
 Excel, host units that resemble known ones, and people added to a batch that has ended or
 beyond MAX_BATCH_SIZE (batch_warnings).
+
+Who may import (IMPORT_PERMISSIONS, for the pages and the API alike): staff who see every batch,
+add and change placements, and see full ID numbers. An import matches people by their ID
+numbers, so its answer (new, unchanged, which row conflicts) would tell a user without
+可查看完整身份证号 whether a guessed number is a cadre's: a few hundred dry runs would narrow one
+to a handful.
 """
 
 from collections import Counter, defaultdict
@@ -48,6 +54,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cohorts import privacy
 from cohorts.batchnames import BatchNames  # noqa: F401 - imported from here (ledger.importing)
 from cohorts.models import Batch
 from cohorts.terms import TermStatus
@@ -66,6 +73,12 @@ MAX_BATCH_SIZE = 150  # people a batch takes; a roster that goes beyond it is wa
 ROWS_PER_CHUNK = 5000  # rows matched and written at a time: about 30 MB of objects
 MAX_PROBLEMS = 10_000  # problems kept of a file of several chunks; the rest are counted
 PROGRESS_EVERY = 500  # rows between two progress reports while reading and parsing
+IMPORT_PERMISSIONS = [
+    "cohorts.view_all_batches",
+    "placements.add_placement",
+    "placements.change_placement",
+    privacy.PERMISSION,
+]
 
 
 @dataclass

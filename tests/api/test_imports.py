@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.db import transaction
 from demo.roster import seed
 from placements.models import Placement, RosterImport
 
-from ..factories import StaffFactory
+from ..factories import StaffFactory, UserFactory
 from ..roster_files import csv_bytes, person, table
 from .conftest import bearer
 
@@ -125,6 +126,18 @@ def test_no_file_is_400_naming_file(as_staff):
 def test_a_file_that_is_no_spreadsheet_is_400_naming_file(as_staff):
     response = post(as_staff, b"%PDF-1.4", name="roster.pdf")
     assert response.status_code == 400 and list(response.json()["fields"]) == ["file"]
+
+
+def test_staff_without_full_id_numbers_may_not_import(api, sz3):
+    # An import matches people by ID number: a few hundred dry runs with guessed numbers would
+    # otherwise narrow a cadre's to a handful (new, unchanged, which row conflicts).
+    clerk = UserFactory(username="clerk", is_staff=True)
+    for codename in ("view_all_batches", "add_placement", "change_placement", "view_placement"):
+        clerk.user_permissions.add(Permission.objects.get(codename=codename))
+    api.credentials(**bearer(clerk))
+    response = post(api, roster(), dry_run="true")
+    assert response.status_code == 403
+    assert "可查看完整身份证号" in response.json()["detail"]
 
 
 def test_a_lead_may_not_import(as_lead):
