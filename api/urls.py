@@ -28,5 +28,6 @@ urlpatterns = [
         name="api-docs",
     ),
     # Last: what no route above takes is the API's JSON 404, never the site's page.
+    path("api/", not_found),
     path("api/<path:rest>", not_found),
 ]

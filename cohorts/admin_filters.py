@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import F, Q
 
 from .models import Batch
+from .text import whole_number
 
 
 class LatestBatchesFilter(admin.RelatedFieldListFilter):
@@ -19,10 +20,10 @@ class LatestBatchesFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         batches = Batch.objects.visible_to(request.user)
         programme = request.GET.get(f"{self.field_path}__programme__id__exact", "")
-        if programme.isdigit():
+        if whole_number(programme) is not None:
             batches = batches.filter(programme_id=programme)
         else:
-            chosen = [v for v in (self.lookup_val or []) if str(v).isdigit()]
+            chosen = [v for v in (self.lookup_val or []) if whole_number(v) is not None]
             latest = batches.order_by(F("start_date").desc(nulls_last=True), "-pk")
             batches = batches.filter(
                 Q(pk__in=latest.values("pk")[: self.LATEST_BATCHES]) | Q(pk__in=chosen)

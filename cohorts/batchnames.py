@@ -7,7 +7,7 @@ One query for the batches and one for the programmes, however many rows ask."""
 import re
 
 from cohorts.models import Batch, Programme
-from cohorts.text import halfwidth
+from cohorts.text import halfwidth, whole_number
 
 CHINESE_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                     "八": 8, "九": 9, "十": 10}  # fmt: skip
@@ -58,8 +58,8 @@ class BatchNames:
         for programme in self.programmes:
             if upper.startswith(programme.code):
                 number = _CODE_SEPARATORS.sub("", upper[len(programme.code) :], count=1)
-                if number.isdigit():
-                    return programme, int(number)
+                if whole_number(number) is not None:
+                    return programme, whole_number(number)
         return None, None
 
     def _named(self, rest: str) -> Programme | None:
@@ -76,8 +76,8 @@ def _short(city: str) -> str:
 
 
 def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
+    if whole_number(text) is not None:
+        return whole_number(text)
     if text == "十":
         return 10
     tens, _sep, units = text.partition("十")

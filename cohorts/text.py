@@ -17,6 +17,21 @@ def halfwidth(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# The largest number a database integer column holds (PostgreSQL's bigint, SQLite's integer).
+MAX_NUMBER = 2**63 - 1
+
+
+def whole_number(text) -> int | None:
+    """A number typed by a user (an id, a page, a batch's number) when it is one: ASCII digits
+    that a database column can hold; else None. str.isdigit() alone also takes ² (which int()
+    refuses) and numbers too large for the database (SQLite then raises OverflowError)."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= MAX_NUMBER else None
+
+
 def normalise_name(name: str) -> str:
     """王　伟 → 王伟: a Chinese name has no spaces; other names keep single spaces."""
     name = _SPACES.sub(" ", name.replace("\u3000", " ")).strip()

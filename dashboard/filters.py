@@ -26,7 +26,7 @@ from django_filters import CharFilter, ChoiceFilter, FilterSet, OrderingFilter
 from cohorts import privacy
 from cohorts.models import GENERATIONS, Cadre, Gender, generation_range
 from cohorts.terms import TermStatus
-from cohorts.text import pinyin_sort_key
+from cohorts.text import pinyin_sort_key, whole_number
 from placements.models import Category, HostUnit, Placement, PlacementStatus
 from placements.order import SORT_KEYS, ordered_by_key
 from placements.ranks import Rank, Tier
@@ -235,7 +235,7 @@ class PlacementFilter(FilterSet):
             units = self.choices.host_units(name, in_view.order_by().values("host_unit_id"))
         asked = self.data.get("host_unit", "")
         # A lead's units are all in view already.
-        if asked.isdigit() and self.sees_all and all(str(pk) != asked for pk, _name in units):
+        if whole_number(asked) and self.sees_all and all(str(pk) != asked for pk, _name in units):
             units = sorted([*units, *units_by_pinyin(pk=asked)], key=by_pinyin_of_name)
         self.set_choices("host_unit", [(str(pk), name) for pk, name in units])
 

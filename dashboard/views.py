@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import ListView
 
+from cohorts.text import whole_number
 from placements.models import Placement
 from rosters import exporting, prepared
 
@@ -70,7 +71,7 @@ class FilteredListView(LoginRequiredMixin, ListView):
         paginator = self.get_paginator(queryset, page_size)
         number = self.request.GET.get("page", "")
         # page=0 or -1 means the first page; get_page would read them as the last.
-        page = paginator.get_page(number if number.isdigit() and int(number) > 0 else 1)
+        page = paginator.get_page(whole_number(number) or 1)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cohorts.text import whole_number
 from placements.forms import VersionedPlacementForm
 from placements.models import BULK_STATUS_SOURCES, HostUnit, Placement, host_unit_key
 from placements.order import group_sort_key
@@ -132,7 +133,7 @@ class PlacementChoices(forms.ModelMultipleChoiceField):
 
     def clean(self, value):
         for pk in value or []:
-            if not str(pk).isdigit() or len(str(pk)) > 18:
+            if whole_number(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                     params={"pk": pk},

@@ -17,7 +17,7 @@ import re
 from django.conf import settings
 from django.db.models import Case, Value, When
 
-from cohorts.text import halfwidth, pinyin_sort_key
+from cohorts.text import halfwidth, pinyin_sort_key, whole_number
 
 CITY_LEVEL = "市直"
 
@@ -29,8 +29,8 @@ _NUMBER = re.compile(r"[0-9]+|[零〇一二两三四五六七八九十百]+")
 
 def chinese_number(text: str) -> int:
     """十一 → 11, 二十 → 20, 一百零五 → 105, 12 → 12."""
-    if text.isdigit():
-        return int(text)
+    if whole_number(text) is not None:
+        return whole_number(text)
     total = current = 0
     for char in text:
         if char in _UNITS:

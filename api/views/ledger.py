@@ -17,6 +17,7 @@ from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 
 from cohorts.models import Batch
+from cohorts.text import whole_number
 from ledger import services
 from ledger.models import Duty, ProgressEntry, Project, Suggestion, Topic
 from placements.models import Placement
@@ -44,10 +45,11 @@ class BatchCodes(BaseFilterBackend):
             value = params.get(name, "")
             if not value:
                 continue
-            if not value.isdigit():
+            number = whole_number(value)
+            if number is None:
                 errors[name] = [_("Give a number (an id).")]
             else:
-                queryset = queryset.filter(**{field: int(value)})
+                queryset = queryset.filter(**{field: number})
         for name in getattr(view, "flag_filters", ()):
             if params.get(name) == "1":
                 queryset = queryset.filter(**{name: True})

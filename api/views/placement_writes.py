@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.settings import api_settings
 
 from placements.models import BULK_STATUS_SOURCES, HostUnit, Placement, PlacementStatus
 from placements.services import LEAD_EDITABLE_FIELDS
@@ -103,7 +104,14 @@ class PlacementChangeSerializer(serializers.ModelSerializer):
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):
-            raise ValidationError(_("Send a JSON object of the fields to change."))
+            # Named as the request's, not a field's: a bare message here breaks REST framework.
+            raise ValidationError(
+                {
+                    api_settings.NON_FIELD_ERRORS_KEY: [
+                        _("Send a JSON object of the fields to change.")
+                    ]
+                }
+            )
         return super().to_internal_value(data)
 
 

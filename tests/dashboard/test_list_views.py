@@ -210,3 +210,11 @@ def test_a_leads_list_adds_only_the_permission_lookups(lead_client, sz3, django_
     # 10 the bell's unread count
     with django_assert_num_queries(10):
         lead_client.get("/placements/")
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": "²"}, {"host_unit": "²"}, {"batch": "SZ-²"}, {"batch": "SZ-" + "9" * 30}]
+)
+def test_digits_that_are_no_number_are_no_error(staff_client, sz3, query):
+    # str.isdigit() takes ², which int() refuses; SQLite refuses numbers past 2**63.
+    assert staff_client.get("/placements/", query).status_code == 200

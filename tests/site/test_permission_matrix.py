@@ -264,6 +264,13 @@ API_ROUTES = {
     ),  # fmt: skip
     # Programmes and batches: a lead's own and their programme; the others are a 404.
     # What no route takes (an id of 0.5, a mistyped name): a JSON 404 for everyone.
+    "api/": Api(
+        get=(404, 404, 404),
+        post=(404, 404, 404),
+        put=(404, 404, 404),
+        patch=(404, 404, 404),
+        delete=(404, 404, 404),
+    ),  # fmt: skip
     "api/<path:rest>": Api(
         get=(404, 404, 404),
         post=(404, 404, 404),
