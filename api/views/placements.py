@@ -181,6 +181,12 @@ class PlacementViewSet(
             placement, data=request.data, partial=True, editable=editable
         )
         change.is_valid(raise_exception=True)
+        if placement.version in versions and all(
+            getattr(placement, name) == value for name, value in change.validated_data.items()
+        ):
+            # Nothing differs: no new version, so that others' ETags stay good (a PATCH sent
+            # twice changes it once).
+            return self.shown(placement)
         apply_change(placement, change.validated_data, editable)
         expected = placement.version if placement.version in versions else max(versions)
         try:

@@ -92,6 +92,20 @@ def test_a_stale_if_match_is_a_412_and_the_other_change_is_kept(as_staff, lead_s
     assert (stored.role, stored.notes, stored.version) == ("副总经理", "我的备注", 3)
 
 
+def test_a_change_sent_twice_makes_one_version(as_staff, placements):
+    url = f"{URL}{placements['pending'].pk}/"
+    first = as_staff.patch(url, {"notes": "已联系"}, HTTP_IF_MATCH='"1"')
+    again = as_staff.patch(url, {"notes": "已联系"}, HTTP_IF_MATCH=first["ETag"])
+    assert (first.status_code, again.status_code, again["ETag"]) == (200, 200, '"2"')
+    assert Placement.objects.get(pk=placements["pending"].pk).version == 2
+
+
+def test_a_change_that_changes_nothing_still_needs_the_current_version(as_staff, placements):
+    url = f"{URL}{placements['pending'].pk}/"
+    as_staff.patch(url, {"notes": "已联系"}, HTTP_IF_MATCH='"1"')
+    assert as_staff.patch(url, {"notes": "已联系"}, HTTP_IF_MATCH='"1"').status_code == 412
+
+
 @pytest.mark.parametrize("header", [{}, {"HTTP_IF_MATCH": "*"}])
 def test_a_change_without_if_match_is_a_428(as_staff, placements, header):
     response = as_staff.patch(f"{URL}{placements['pending'].pk}/", {"notes": "x"}, **header)
