@@ -8,24 +8,18 @@ from ..privacy import shows_full_ids
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
-    """`scoped(user)` gives the objects the user may see (a lead: their batches'); every read
-    and write starts from it, so another batch's object is a 404."""
-
-    def scoped(self, user):
-        raise NotImplementedError
+    """Each endpoint's `scoped(user)` gives the objects the user may see (a lead: their
+    batches'); every read and write starts from it, so another batch's object is a 404."""
 
     def get_queryset(self):
         return self.scoped(self.request.user)
 
 
 class PersonalDataMixin:
-    """For endpoints whose objects show cadres: `cadre_ids(objects)` says which; the
-    serializers read `full_ids` from their context."""
+    """For endpoints whose objects show cadres: their `cadre_ids(objects)` says which (the
+    access log names them); the serializers read `full_ids` from their context."""
 
     full_ids = False
-
-    def cadre_ids(self, objects) -> list[int]:
-        raise NotImplementedError
 
     def get_serializer_context(self):
         return super().get_serializer_context() | {"full_ids": self.full_ids}
